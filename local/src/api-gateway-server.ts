@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiResult } from '@basis/shared/http/api-response';
+import type { HttpEvent } from '@basis/shared/http/http-handler';
+import { type FunctionName, httpRoutes, type RouteDefinition, routeKey } from '@basis/shared/topology';
+import { verifyDevToken } from './dev-jwt.ts';
+
+export type HttpFunction = (event: HttpEvent) => Promise<ApiResult>;
+
+/** API Gateway's own limit on a request body. */
+const maxBodyBytes = 10 * 1024 * 1024;
+const textContentTypes = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  pattern: RegExp;
+  parameterNames: string[];
+}
+
+function compile(route: RouteDefinition): CompiledRoute {
+  const parameterNames: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    parameterNames.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), parameterNames };
+}
+
+function send(response: ServerResponse, result: ApiResult): void {
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  response.writeHead(result.statusCode, headers);
+  response.end(
+    result.body === undefined
+      ? undefined
+      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
+  );
+}
+
+function problem(statusCode: number, code: string, message: string): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ error: { code, message } }),
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).byteLength;
+    if (size > maxBodyBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** JWT claims as API Gateway hands them to a Lambda: every value a string. */
+function claimsAsStrings(claims: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(claims).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? `[${value.join(' ')}]` : String(value),
+    ]),
+  );
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  matched: { route: RouteDefinition; pathParameters: Record<string, string> },
+  body: Buffer,
+  claims: Record<string, string> | undefined,
+): HttpEvent {
+  const headers = headersOf(request);
+  const isBase64Encoded = body.byteLength > 0 && !textContentTypes.test(headers['content-type'] ?? '');
+  const now = new Date();
+  const key = routeKey(matched.route);
+  const query = Object.fromEntries(url.searchParams.entries());
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(matched.pathParameters).length > 0 ? { pathParameters: matched.pathParameters } : {}),
+    ...(body.byteLength > 0 ? { body: body.toString(isBase64Encoded ? 'base64' : 'utf8') } : {}),
+    isBase64Encoded,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
+    },
+  };
+}
+
+async function authenticate(route: RouteDefinition, request: IncomingMessage) {
+  if (route.auth.kind !== 'jwt') return { ok: true as const, claims: undefined };
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (!match?.[1]) return { ok: false as const };
+  try {
+    return { ok: true as const, claims: claimsAsStrings(await verifyDevToken(match[1])) };
+  } catch {
+    return { ok: false as const };
+  }
+}
+
+/**
+ * Plays API Gateway (HTTP API, payload v2) in front of the very same handlers: the routes of the topology, the
+ * JWT check on `/v1` routes, path parameters, and base64 bodies for non-text content.
+ */
+export async function startApiGatewayServer(options: {
+  port: number;
+  host?: string;
+  functions: Partial<Record<FunctionName, HttpFunction>>;
+}): Promise<{ url: string; port: number; server: Server; close(): Promise<void> }> {
+  const compiled = httpRoutes.map(compile);
+  for (const { route } of compiled) {
+    if (!options.functions[route.function]) throw new Error(`No local function for ${routeKey(route)}`);
+  }
+  const handle = async (request: IncomingMessage): Promise<ApiResult> => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    let pathOnlyMatch = false;
+    for (const candidate of compiled) {
+      const found = candidate.pattern.exec(url.pathname);
+      if (!found) continue;
+      pathOnlyMatch = true;
+      if (candidate.route.method !== request.method) continue;
+      const pathParameters = Object.fromEntries(
+        candidate.parameterNames.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
+      );
+      const auth = await authenticate(candidate.route, request);
+      if (!auth.ok) return problem(401, 'unauthorized', 'A valid bearer token is required.');
+      const body = await readBody(request);
+      if (!body) return problem(413, 'payload_too_large', 'The request body is too large.');
+      const fn = options.functions[candidate.route.function] as HttpFunction;
+      return fn(toEvent(request, url, { route: candidate.route, pathParameters }, body, auth.claims));
+    }
+    return pathOnlyMatch
+      ? problem(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}.`)
+      : problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request)
+      .then((result) => send(response, result))
+      .catch((error: unknown) => {
+        console.error('local API gateway: handler crashed', error);
+        send(response, problem(500, 'internal_error', 'The handler crashed.'));
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

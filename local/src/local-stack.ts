@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
+import { createLogger, type Logger } from '@basis/shared/adapters/logger';
+import { cachedSecretStore } from '@basis/shared/secrets/cached-secret-store';
+import { type QueueName, queueNames, queues } from '@basis/shared/topology';
+import { startApiGatewayServer } from './api-gateway-server.ts';
+import { fileSecretStore } from './file-secret-store.ts';
+import { localAwsConfig } from './local-aws.ts';
+import { createLocalFunctions } from './local-functions.ts';
+import { createQueues, createTable, type ProvisionedQueue, type QueueOverrides } from './provision.ts';
+import { type QueuePoller, type SqsFunction, startQueuePoller } from './sqs-poller.ts';
+
+export interface LocalStackOptions {
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  /** Folder for local state (the secret store). */
+  dataDir: string;
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  /** Prefix of table and queue names, so several stacks can share one pair of emulators. */
+  namePrefix?: string;
+  queueOverrides?: QueueOverrides;
+  logger?: (service: string) => Logger;
+  /** Wraps each worker, e.g. to inject a crash after the worker ran. */
+  wrapWorker?: (queue: QueueName, worker: SqsFunction) => SqsFunction;
+  now?: () => Date;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  tableName: string;
+  queues: Record<QueueName, ProvisionedQueue>;
+  secrets: ReturnType<typeof cachedSecretStore>;
+  dynamo: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  /** Resolves when every queue poller has found its queue empty after the call. */
+  drained(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system on one machine: creates the table and queues of the topology in the given emulators, serves
+ * the HTTP routes through a local API Gateway, and polls each queue into its worker as Lambda would.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const prefix = options.namePrefix ?? 'basis-local-';
+  const dynamo = new DynamoDBClient(localAwsConfig(options.dynamoEndpoint));
+  const doc = createDocumentClient(dynamo);
+  const sqs = new SQSClient(localAwsConfig(options.sqsEndpoint));
+  const tableName = `${prefix}table`;
+  await createTable(dynamo, tableName);
+  const provisioned = await createQueues(sqs, prefix, options.queueOverrides);
+  const secrets = cachedSecretStore(fileSecretStore(join(options.dataDir, 'secrets')), 5);
+  const logger = options.logger ?? createLogger;
+
+  const functions = createLocalFunctions({
+    doc,
+    sqs,
+    tableName,
+    queueUrls: Object.fromEntries(queueNames.map((name) => [name, provisioned[name].url])) as Record<
+      QueueName,
+      string
+    >,
+    secrets,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const api = await startApiGatewayServer({ port: options.port, functions: functions.http });
+  const pollerLog = logger('local-event-source');
+  const pollers: QueuePoller[] = queueNames.map((name) => {
+    const definition = queues[name];
+    const worker = functions.workers[definition.consumer];
+    return startQueuePoller({
+      sqs,
+      queueUrl: provisioned[name].url,
+      queueArn: provisioned[name].arn,
+      batchSize: definition.batchSize,
+      functionName: definition.consumer,
+      handler: options.wrapWorker ? options.wrapWorker(name, worker) : worker,
+      onError: (error) => pollerLog.error('worker invocation failed', { queue: name, error }),
+    });
+  });
+
+  return {
+    apiUrl: api.url,
+    tableName,
+    queues: provisioned,
+    secrets,
+    dynamo,
+    doc,
+    sqs,
+    drained: async () => {
+      await Promise.all(pollers.map((poller) => poller.idle()));
+    },
+    stop: async () => {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      await api.close();
+      dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+}

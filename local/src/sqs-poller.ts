@@ -1,0 +1,139 @@
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+export type SqsFunction = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | void>;
+
+export interface QueuePoller {
+  stop(): Promise<void>;
+  /** Resolves once the poller has seen the queue empty, after a batch, at least once since the call. */
+  idle(): Promise<void>;
+}
+
+function toRecord(message: Message, queueArn: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        { dataType: value.DataType ?? 'String', stringValue: value.StringValue },
+      ]),
+    ),
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+function fakeContext(functionName: string): Context {
+  const deadline = Date.now() + 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Plays Lambda's SQS event-source mapping for one queue: long-polls a batch, invokes the worker, deletes the
+ * messages it did not report in `batchItemFailures`. A reported or thrown failure leaves the message to come back
+ * after the visibility timeout; SQS's redrive policy moves it to the DLQ after `maxReceiveCount`.
+ */
+export function startQueuePoller(options: {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  batchSize: number;
+  functionName: string;
+  handler: SqsFunction;
+  onError?: (error: unknown) => void;
+}): QueuePoller {
+  let running = true;
+  let idleWaiters: Array<() => void> = [];
+  const abort = new AbortController();
+
+  const loop = async () => {
+    while (running) {
+      let messages: Message[] = [];
+      try {
+        const output = await options.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: Math.min(10, options.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: abort.signal },
+        );
+        messages = output.Messages ?? [];
+      } catch (error) {
+        if (!running) return;
+        options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      if (messages.length === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+        continue;
+      }
+      await invoke(messages).catch((error: unknown) => options.onError?.(error));
+    }
+  };
+
+  const invoke = async (messages: Message[]) => {
+    const records = messages.map((message) => toRecord(message, options.queueArn));
+    let failed: Set<string>;
+    try {
+      const response = await options.handler({ Records: records }, fakeContext(options.functionName));
+      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      // A thrown invocation fails the whole batch, as Lambda does.
+      options.onError?.(error);
+      failed = new Set(records.map((record) => record.messageId));
+    }
+    const done = records.filter((record) => !failed.has(record.messageId));
+    if (done.length === 0) return;
+    await options.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+      }),
+    );
+  };
+
+  const finished = loop();
+  return {
+    async stop() {
+      running = false;
+      abort.abort();
+      await finished;
+    },
+    idle: () => new Promise<void>((resolve) => idleWaiters.push(resolve)),
+  };
+}

@@ -1,0 +1,58 @@
+import { startStripeSimulator } from '@basis/stripe-sim/server';
+import { signDevToken } from './dev-jwt.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { localDataDir } from './local-data.ts';
+import { startLocalStack } from './local-stack.ts';
+import { startSqsLocal } from './sqs-local.ts';
+
+/**
+ * `npm start`: the whole system on this machine, no AWS and no internet. DynamoDB Local (child JVM), fauxqs
+ * (in-process SQS), the Stripe simulator, the API on PORT (3000) and the queue pollers. Ctrl-C stops all of it.
+ */
+const port = Number(process.env.PORT ?? 3000);
+const stripePort = Number(process.env.STRIPE_SIM_PORT ?? 12111);
+const demoClinicId = 'clinic_demo';
+
+const stoppers: Array<() => Promise<void>> = [];
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(error));
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  const dynamo = await startDynamoDbLocal();
+  stoppers.push(dynamo.stop);
+  const sqs = await startSqsLocal();
+  stoppers.push(sqs.stop);
+  const stripe = await startStripeSimulator({ port: stripePort });
+  stoppers.push(stripe.close);
+  const stack = await startLocalStack({
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    dataDir: localDataDir,
+    port,
+  });
+  stoppers.push(stack.stop);
+  const token = await signDevToken({ clinicId: demoClinicId, role: 'clinic_admin' });
+  console.log(`
+Basis payments is running locally.
+  API               ${stack.apiUrl}   (GET /health)
+  Stripe simulator  ${stripe.url}
+  DynamoDB Local    ${dynamo.endpoint}   table ${stack.tableName}
+  SQS (fauxqs)      ${sqs.endpoint}   queues ${Object.keys(stack.queues).join(', ')} (each with a DLQ)
+  Local state       ${localDataDir}
+
+A clinic-admin token for ${demoClinicId} (12 h):
+  ${token}
+
+Press Ctrl-C to stop.`);
+} catch (error) {
+  console.error('Could not start the local stack:', error);
+  await stopAll(1);
+}

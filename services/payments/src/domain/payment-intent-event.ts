@@ -1,0 +1,214 @@
+import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import { appliedEventMemory, type PaymentRecord, type PaymentStatus } from '@basis/shared/records/payment';
+import type { Mode } from '@basis/shared/topology';
+import { z } from 'zod';
+
+const paymentIntentSchema = z.looseObject({
+  id: z.string().startsWith('pi_'),
+  object: z.literal('payment_intent'),
+  amount: z.number().int().nonnegative(),
+  currency: z.string(),
+  status: z.enum([
+    'requires_payment_method',
+    'requires_confirmation',
+    'requires_action',
+    'processing',
+    'requires_capture',
+    'canceled',
+    'succeeded',
+  ]),
+  created: z.number().int(),
+  latest_charge: z
+    .union([z.string(), z.looseObject({ id: z.string() })])
+    .nullable()
+    .optional(),
+  last_payment_error: z
+    .looseObject({
+      code: z.string().nullable().optional(),
+      decline_code: z.string().nullable().optional(),
+      message: z.string().nullable().optional(),
+      type: z.string().optional(),
+    })
+    .nullable()
+    .optional(),
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+});
+
+export type StripePaymentIntent = z.infer<typeof paymentIntentSchema>;
+
+/** What one `payment_intent.*` event tells us: the event's identity and the PaymentIntent as it was then. */
+export interface PaymentIntentFacts {
+  eventId: string;
+  eventCreated: number;
+  paymentIntent: StripePaymentIntent;
+}
+
+export function paymentIntentFacts(event: StripeEvent): PaymentIntentFacts {
+  return {
+    eventId: event.id,
+    eventCreated: event.created,
+    paymentIntent: paymentIntentSchema.parse(event.data.object),
+  };
+}
+
+/** Our status for a PaymentIntent snapshot: a payment method that was refused is a failed attempt. */
+export function statusOf(paymentIntent: StripePaymentIntent): PaymentStatus {
+  switch (paymentIntent.status) {
+    case 'requires_payment_method':
+      return paymentIntent.last_payment_error ? 'failed' : 'requires_payment_method';
+    case 'requires_confirmation':
+      return 'requires_payment_method';
+    case 'requires_capture':
+      return 'processing';
+    default:
+      return paymentIntent.status;
+  }
+}
+
+const finalStatuses: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'canceled']);
+
+/**
+ * Within one second, the order a payment usually moves in. Only used to break ties between snapshots that
+ * Stripe stamped with the same `created` second, so that every delivery order ends in the same record.
+ */
+const progressRank: Record<PaymentStatus, number> = {
+  requires_payment_method: 0,
+  failed: 1,
+  requires_action: 2,
+  processing: 3,
+  succeeded: 4,
+  canceled: 4,
+};
+
+/** Final statuses never regress; otherwise the later snapshot wins; ties are broken by progress, then event id. */
+function precedes(a: PaymentRecord['statusSource'], b: PaymentRecord['statusSource']): boolean {
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  if (a.created !== b.created) return a.created < b.created;
+  return a.eventId < b.eventId;
+}
+
+function rankOf(status: PaymentStatus): number {
+  return (finalStatuses.has(status) ? 100 : 0) + progressRank[status];
+}
+
+function chargeIdOf(paymentIntent: StripePaymentIntent): string | null {
+  const charge = paymentIntent.latest_charge;
+  if (!charge) return null;
+  return typeof charge === 'string' ? charge : charge.id;
+}
+
+function failureOf(paymentIntent: StripePaymentIntent, status: PaymentStatus): PaymentRecord['failure'] {
+  const error = paymentIntent.last_payment_error;
+  if (status !== 'failed' || !error) return null;
+  return {
+    code: error.decline_code ?? error.code ?? error.type ?? 'payment_failed',
+    message: error.message ?? 'The payment was declined.',
+  };
+}
+
+export type PaymentDecision =
+  | { outcome: 'applied'; record: PaymentRecord }
+  | { outcome: 'duplicate' }
+  | { outcome: 'stale' };
+
+export interface PaymentContext {
+  clinicId: string;
+  mode: Mode;
+  now: Date;
+}
+
+function remember(ids: readonly string[], eventId: string): string[] {
+  return [...ids, eventId].slice(-appliedEventMemory);
+}
+
+function fillMissing(current: PaymentRecord, paymentIntent: StripePaymentIntent) {
+  const metadata = paymentIntent.metadata ?? {};
+  return {
+    bookingId: current.bookingId ?? metadata.booking_id ?? null,
+    serviceId: current.serviceId ?? metadata.service_id ?? null,
+    clientId: current.clientId ?? metadata.client_id ?? null,
+  };
+}
+
+/**
+ * The payment record after one PaymentIntent event, as a pure function. The record depends only on the set of
+ * events seen, never on their order or repetition: the status comes from the snapshot that ranks highest, and
+ * ids from metadata fill what is still missing. A record that does not exist yet is created from the event, so a
+ * payment made outside a Basis booking is recorded too.
+ */
+export function applyPaymentIntentEvent(
+  current: PaymentRecord | undefined,
+  facts: PaymentIntentFacts,
+  context: PaymentContext,
+): PaymentDecision {
+  const { paymentIntent } = facts;
+  const status = statusOf(paymentIntent);
+  const source = { eventId: facts.eventId, created: facts.eventCreated, rank: rankOf(status) };
+  const now = context.now.toISOString();
+
+  if (!current) {
+    const metadata = paymentIntent.metadata ?? {};
+    return {
+      outcome: 'applied',
+      record: {
+        clinicId: context.clinicId,
+        mode: context.mode,
+        paymentId: paymentIntent.id,
+        bookingId: metadata.booking_id ?? null,
+        serviceId: metadata.service_id ?? null,
+        clientId: metadata.client_id ?? null,
+        amount: paymentIntent.amount,
+        currency: paymentIntent.currency,
+        status,
+        chargeId: chargeIdOf(paymentIntent),
+        failure: failureOf(paymentIntent, status),
+        amountRefunded: 0,
+        payoutId: null,
+        createdAt: new Date(paymentIntent.created * 1000).toISOString(),
+        updatedAt: now,
+        statusSource: source,
+        appliedEventIds: [facts.eventId],
+        version: 1,
+      },
+    };
+  }
+
+  if (current.appliedEventIds.includes(facts.eventId) || current.statusSource.eventId === facts.eventId) {
+    return { outcome: 'duplicate' };
+  }
+  const filled = fillMissing(current, paymentIntent);
+  const fillsSomething =
+    filled.bookingId !== current.bookingId ||
+    filled.serviceId !== current.serviceId ||
+    filled.clientId !== current.clientId;
+
+  if (!precedes(current.statusSource, source)) {
+    if (!fillsSomething) return { outcome: 'stale' };
+    return {
+      outcome: 'applied',
+      record: {
+        ...current,
+        ...filled,
+        updatedAt: now,
+        appliedEventIds: remember(current.appliedEventIds, facts.eventId),
+        version: current.version + 1,
+      },
+    };
+  }
+  return {
+    outcome: 'applied',
+    record: {
+      ...current,
+      ...filled,
+      amount: paymentIntent.amount,
+      currency: paymentIntent.currency,
+      status,
+      chargeId: chargeIdOf(paymentIntent),
+      failure: failureOf(paymentIntent, status),
+      updatedAt: now,
+      statusSource: source,
+      appliedEventIds: remember(current.appliedEventIds, facts.eventId),
+      version: current.version + 1,
+    },
+  };
+}

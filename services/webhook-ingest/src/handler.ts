@@ -1,0 +1,17 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createLogger } from '@basis/shared/adapters/logger';
+import { sqsEventQueue } from '@basis/shared/adapters/sqs-event-queue';
+import { readQueueUrls } from '@basis/shared/config/queue-urls';
+import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
+import { functions } from '@basis/shared/topology';
+import { createWebhookRoute } from './webhook-route.ts';
+
+// Clients are built once per container, at init.
+const queueUrls = readQueueUrls(functions.webhookIngest.access.sendsTo);
+
+export const handler = createWebhookRoute({
+  secrets: secretStoreFromEnv(),
+  queue: sqsEventQueue(new SQSClient({}), queueUrls),
+  logger: createLogger('webhook-ingest'),
+  now: () => new Date(),
+});

@@ -1,0 +1,92 @@
+import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
+import { type StripeEvent, stripeEventSchema } from '@basis/shared/contracts/stripe-event';
+import { AppError, NotFoundError } from '@basis/shared/http/errors';
+import { activeWebhookSecrets, type SecretStore } from '@basis/shared/secrets/clinic-secrets';
+import { type Mode, queueForEventType, webhookLimits } from '@basis/shared/topology';
+import { verifyStripeSignature } from './domain/stripe-signature.ts';
+
+export interface ReceiveWebhookDeps {
+  secrets: SecretStore;
+  queue: EventQueue;
+  now: () => Date;
+}
+
+export interface WebhookDelivery {
+  clinicId: string;
+  mode: Mode;
+  rawBody: Buffer;
+  signatureHeader: string | undefined;
+}
+
+export type WebhookReceipt =
+  | { outcome: 'enqueued'; event: StripeEvent; queue: string }
+  | { outcome: 'ignored'; event: StripeEvent };
+
+class WebhookRejected extends AppError {
+  constructor(code: string, message: string) {
+    super(400, code, message);
+  }
+}
+
+function parseEvent(rawBody: Buffer): StripeEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookRejected('malformed_event', 'The body is not JSON.');
+  }
+  const parsed = stripeEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') || 'body';
+    throw new WebhookRejected('malformed_event', `The body is not a Stripe event (${field}).`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The whole of webhook ingest, and no more: size, clinic, signature, shape, livemode, route, enqueue.
+ * Every rejection is a 4xx with nothing enqueued; a failed enqueue propagates so that the caller answers 5xx
+ * and Stripe retries.
+ */
+export async function receiveWebhook(
+  deps: ReceiveWebhookDeps,
+  delivery: WebhookDelivery,
+): Promise<WebhookReceipt> {
+  if (delivery.rawBody.byteLength > webhookLimits.maxBodyBytes) {
+    throw new AppError(413, 'payload_too_large', `The body exceeds ${webhookLimits.maxBodyBytes} bytes.`);
+  }
+  const modeSecrets = (await deps.secrets.get(delivery.clinicId))?.[delivery.mode];
+  if (!modeSecrets) {
+    throw new NotFoundError(
+      'clinic_not_connected',
+      `This clinic has no Stripe ${delivery.mode}-mode connection.`,
+    );
+  }
+  const now = deps.now();
+  const check = verifyStripeSignature({
+    rawBody: delivery.rawBody,
+    header: delivery.signatureHeader,
+    secrets: activeWebhookSecrets(modeSecrets, now),
+    nowSeconds: Math.floor(now.getTime() / 1000),
+    toleranceSeconds: webhookLimits.signatureToleranceSeconds,
+  });
+  if (!check.ok) throw new WebhookRejected(check.code, check.message);
+
+  const event = parseEvent(delivery.rawBody);
+  if (event.livemode !== (delivery.mode === 'live')) {
+    throw new WebhookRejected(
+      'livemode_mismatch',
+      `A ${event.livemode ? 'live' : 'test'}-mode event was sent to the ${delivery.mode}-mode endpoint.`,
+    );
+  }
+  const queue = queueForEventType(event.type);
+  if (!queue) return { outcome: 'ignored', event };
+  await deps.queue.send(queue, {
+    kind: 'stripe.webhook_event',
+    clinicId: delivery.clinicId,
+    mode: delivery.mode,
+    receivedAt: now.toISOString(),
+    event,
+  });
+  return { outcome: 'enqueued', event, queue };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Mode } from '../topology.ts';
+
+const webhookSecretSchema = z.object({
+  secret: z.string().startsWith('whsec_'),
+  /** null while current; set when the secret was replaced, so it is accepted until then (a roll). */
+  expiresAt: z.iso.datetime().nullable(),
+});
+
+export const modeSecretsSchema = z.object({
+  secretKey: z.string().regex(/^(sk|rk)_(test|live)_\w+$/),
+  publishableKey: z.string().regex(/^pk_(test|live)_\w+$/),
+  accountId: z.string().nullable(),
+  webhookSecrets: z.array(webhookSecretSchema),
+  webhookEndpointId: z.string().nullable(),
+  connectedAt: z.iso.datetime(),
+});
+
+/** One Secrets Manager secret per clinic, holding both modes' keys and webhook signing secrets. */
+export const clinicSecretsSchema = z.object({
+  clinicId: z.string().min(1),
+  test: modeSecretsSchema.optional(),
+  live: modeSecretsSchema.optional(),
+});
+
+export type ModeSecrets = z.infer<typeof modeSecretsSchema>;
+export type ClinicSecrets = z.infer<typeof clinicSecretsSchema>;
+
+/** The port every reader and writer of clinic secrets uses. */
+export interface SecretStore {
+  get(clinicId: string): Promise<ClinicSecrets | undefined>;
+  put(secrets: ClinicSecrets): Promise<void>;
+  delete(clinicId: string): Promise<void>;
+}
+
+/** Signing secrets valid at `now`: the current one and any rolled one that has not expired yet. */
+export function activeWebhookSecrets(modeSecrets: ModeSecrets, now: Date): string[] {
+  return modeSecrets.webhookSecrets
+    .filter((entry) => entry.expiresAt === null || Date.parse(entry.expiresAt) > now.getTime())
+    .map((entry) => entry.secret);
+}
+
+export function secretsForMode(secrets: ClinicSecrets | undefined, mode: Mode): ModeSecrets | undefined {
+  return secrets?.[mode];
+}
