@@ -1,0 +1,40 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+const writeCommands = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
+
+export interface RequestCounter {
+  /** Requests by command name, e.g. `{ GetItemCommand: 3, PutItemCommand: 1 }`. */
+  counts(): Record<string, number>;
+  writes(): number;
+  reset(): void;
+}
+
+/**
+ * Counts the requests a DynamoDB client sends, through an SDK middleware (so the document client's commands are
+ * counted as the low-level commands they become). Used by tests and benchmarks to prove write costs.
+ */
+export function countDynamoRequests(client: DynamoDBClient): RequestCounter {
+  let counts: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'basisRequestCounter', override: true },
+  );
+  return {
+    counts: () => ({ ...counts }),
+    writes: () =>
+      Object.entries(counts).reduce((sum, [name, n]) => sum + (writeCommands.has(name) ? n : 0), 0),
+    reset: () => {
+      counts = {};
+    },
+  };
+}

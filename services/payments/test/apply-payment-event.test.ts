@@ -1,0 +1,75 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
+import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
+import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
+import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localAwsConfig } from '../../../local/src/local-aws.ts';
+import { createTable } from '../../../local/src/provision.ts';
+import { countDynamoRequests } from '../../../local/src/request-counter.ts';
+import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import { applyPaymentEvent } from '../src/apply-payment-event.ts';
+
+const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
+const counter = countDynamoRequests(dynamo);
+const tableName = `apply-${Math.random().toString(36).slice(2)}`;
+const payments = dynamoPaymentStore(createDocumentClient(dynamo), tableName);
+const deps = { payments, now: () => new Date() };
+
+beforeAll(() => createTable(dynamo, tableName));
+afterAll(() => dynamo.destroy());
+
+function message(type: string, id: string, paymentId: string, created = 1785405606): WebhookEventMessage {
+  const base = fixtureEvent(type) as unknown as StripeEvent;
+  const event = { ...base, id, created, data: { object: { ...base.data.object, id: paymentId } } };
+  return {
+    kind: 'stripe.webhook_event',
+    clinicId: 'clinic_apply',
+    mode: 'test',
+    receivedAt: new Date().toISOString(),
+    event,
+  };
+}
+
+describe('applying a payment event against DynamoDB Local', () => {
+  it('applies the same event delivered five times once: one write, then none', async () => {
+    const delivery = message('payment_intent.succeeded', 'evt_dup', 'pi_dup');
+    counter.reset();
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await applyPaymentEvent(deps, delivery));
+    expect(outcomes).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect(counter.writes()).toBe(1);
+    expect((await payments.get('clinic_apply', 'pi_dup'))?.version).toBe(1);
+  });
+
+  it('costs no write for a stale event', async () => {
+    await applyPaymentEvent(deps, message('payment_intent.succeeded', 'evt_s', 'pi_stale', 200));
+    counter.reset();
+    expect(
+      await applyPaymentEvent(deps, message('payment_intent.payment_failed', 'evt_f', 'pi_stale', 100)),
+    ).toBe('stale');
+    expect(counter.writes()).toBe(0);
+    expect((await payments.get('clinic_apply', 'pi_stale'))?.status).toBe('succeeded');
+  });
+
+  it('settles concurrent deliveries of different events through conditional writes', async () => {
+    const events = [
+      message('payment_intent.requires_action', 'evt_c1', 'pi_race', 100),
+      message('payment_intent.processing', 'evt_c2', 'pi_race', 101),
+      message('payment_intent.succeeded', 'evt_c3', 'pi_race', 102),
+      message('payment_intent.payment_failed', 'evt_c4', 'pi_race', 99),
+    ];
+    await Promise.all([...events, ...events].map((delivery) => applyPaymentEvent(deps, delivery)));
+    const record = await payments.get('clinic_apply', 'pi_race');
+    expect(record?.status).toBe('succeeded');
+    expect(record?.statusSource.eventId).toBe('evt_c3');
+  });
+
+  it('rejects a write whose expected version is no longer stored', async () => {
+    await applyPaymentEvent(deps, message('payment_intent.processing', 'evt_v1', 'pi_version', 100));
+    const record = await payments.get('clinic_apply', 'pi_version');
+    if (!record) throw new Error('record missing');
+    await expect(payments.save({ ...record, version: 2 }, 0)).rejects.toThrow(/changed while/);
+    await expect(payments.save({ ...record, version: 1 }, undefined)).rejects.toThrow(/changed while/);
+  });
+});

@@ -1,0 +1,170 @@
+import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import type { PaymentRecord } from '@basis/shared/records/payment';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import { applyPaymentIntentEvent, paymentIntentFacts } from '../src/domain/payment-intent-event.ts';
+
+const context = { clinicId: 'clinic_1', mode: 'test' as const, now: new Date('2026-11-26T12:00:00Z') };
+const metadata = { booking_id: 'bk_1', service_id: 'svc_1', client_id: 'cl_1' };
+
+type Fixture =
+  | 'payment_intent.succeeded'
+  | 'payment_intent.payment_failed'
+  | 'payment_intent.processing'
+  | 'payment_intent.requires_action'
+  | 'payment_intent.canceled';
+
+function event(
+  type: Fixture,
+  id: string,
+  created: number,
+  meta: Record<string, string> = metadata,
+): StripeEvent {
+  const base = fixtureEvent(type) as unknown as StripeEvent;
+  return { ...base, id, created, data: { ...base.data, object: { ...base.data.object, metadata: meta } } };
+}
+
+/** Applies events in order as the worker does; returns the record and each outcome. */
+function run(events: readonly StripeEvent[]) {
+  let record: PaymentRecord | undefined;
+  const outcomes: string[] = [];
+  for (const item of events) {
+    const decision = applyPaymentIntentEvent(record, paymentIntentFacts(item), context);
+    outcomes.push(decision.outcome);
+    if (decision.outcome === 'applied') record = decision.record;
+  }
+  return { record, outcomes };
+}
+
+/** What a reader can see: everything but bookkeeping that legitimately depends on arrival order. */
+function visible(record: PaymentRecord | undefined) {
+  if (!record) return undefined;
+  const { appliedEventIds: _ids, version: _version, updatedAt: _updated, ...rest } = record;
+  return rest;
+}
+
+describe('applying PaymentIntent events to a payment record', () => {
+  it('creates the record from the first event with the ids its metadata carries', () => {
+    const { record } = run([event('payment_intent.succeeded', 'evt_a', 100)]);
+    expect(record).toMatchObject({
+      clinicId: 'clinic_1',
+      mode: 'test',
+      paymentId: 'pi_1PgafyB7WZ01zgkWSjxsAJo3',
+      bookingId: 'bk_1',
+      serviceId: 'svc_1',
+      clientId: 'cl_1',
+      amount: 1099,
+      currency: 'usd',
+      status: 'succeeded',
+      chargeId: 'ch_1PgafuB7WZ01zgkWXYmPNZs8',
+      failure: null,
+      version: 1,
+    });
+  });
+
+  it('records a payment made outside a booking with null ids', () => {
+    const { record } = run([event('payment_intent.succeeded', 'evt_a', 100, {})]);
+    expect(record).toMatchObject({ status: 'succeeded', bookingId: null, serviceId: null, clientId: null });
+  });
+
+  it('marks a declined payment failed with its code and message', () => {
+    const { record } = run([event('payment_intent.payment_failed', 'evt_f', 100)]);
+    expect(record?.status).toBe('failed');
+    // The decline code is the more precise of Stripe's two codes (`card_declined` / `generic_decline`).
+    expect(record?.failure).toEqual({ code: 'generic_decline', message: 'Your card was declined.' });
+  });
+
+  it('applies an event once: a repeat is a duplicate and changes nothing', () => {
+    const first = event('payment_intent.succeeded', 'evt_a', 100);
+    const { record, outcomes } = run([first, first, first, first, first]);
+    expect(outcomes).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect(record?.version).toBe(1);
+  });
+
+  it('never lets a stale failure or a later non-final event regress a succeeded payment', () => {
+    const { record, outcomes } = run([
+      event('payment_intent.succeeded', 'evt_s', 100),
+      event('payment_intent.payment_failed', 'evt_f', 99),
+      event('payment_intent.processing', 'evt_p', 101),
+    ]);
+    expect(outcomes).toEqual(['applied', 'stale', 'stale']);
+    expect(record?.status).toBe('succeeded');
+    expect(record?.failure).toBeNull();
+  });
+
+  it('lets a retry after a failure win when it is later', () => {
+    const { record } = run([
+      event('payment_intent.payment_failed', 'evt_f', 100),
+      event('payment_intent.requires_action', 'evt_r', 101),
+    ]);
+    expect(record?.status).toBe('requires_action');
+    expect(record?.failure).toBeNull();
+  });
+
+  it('fills ids that an earlier event lacked without changing the status', () => {
+    const { record, outcomes } = run([
+      event('payment_intent.succeeded', 'evt_s', 100, {}),
+      event('payment_intent.processing', 'evt_p', 99),
+    ]);
+    expect(outcomes).toEqual(['applied', 'applied']);
+    expect(record).toMatchObject({ status: 'succeeded', bookingId: 'bk_1', clientId: 'cl_1' });
+  });
+
+  it('ends in the same record for every order and repetition of one payment’s events', () => {
+    // A story with events in the same second (ties) and a stale failure before success.
+    const story = [
+      event('payment_intent.payment_failed', 'evt_1', 100),
+      event('payment_intent.requires_action', 'evt_2', 100),
+      event('payment_intent.processing', 'evt_3', 101),
+      event('payment_intent.payment_failed', 'evt_4', 101),
+      event('payment_intent.succeeded', 'evt_5', 101),
+    ];
+    const reference = visible(run(story).record);
+    expect(reference?.status).toBe('succeeded');
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(story, { minLength: story.length, maxLength: story.length }),
+        fc.array(fc.nat({ max: story.length - 1 }), { maxLength: 10 }),
+        (order, repeats) => {
+          const deliveries = [...order];
+          for (const index of repeats)
+            deliveries.splice(index % (deliveries.length + 1), 0, story[index] as StripeEvent);
+          expect(visible(run(deliveries).record)).toEqual(reference);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('ends in the same record for any order of arbitrary non-final and final events', () => {
+    const types: Fixture[] = [
+      'payment_intent.payment_failed',
+      'payment_intent.requires_action',
+      'payment_intent.processing',
+      'payment_intent.succeeded',
+    ];
+    const arbitraryEvents = fc.uniqueArray(
+      fc.record({
+        type: fc.constantFrom(...types),
+        created: fc.integer({ min: 100, max: 103 }),
+        n: fc.nat(1000),
+      }),
+      { minLength: 1, maxLength: 8, selector: (e) => e.n },
+    );
+    const eventsAndAnOrder = arbitraryEvents.chain((specs) =>
+      fc.tuple(
+        fc.constant(specs),
+        fc.shuffledSubarray(specs, { minLength: specs.length, maxLength: specs.length }),
+      ),
+    );
+    fc.assert(
+      fc.property(eventsAndAnOrder, ([specs, order]) => {
+        const toEvent = (spec: (typeof specs)[number]) => event(spec.type, `evt_${spec.n}`, spec.created);
+        const delivered = [...order, ...order.slice(0, 2)].map(toEvent);
+        expect(visible(run(delivered).record)).toEqual(visible(run(specs.map(toEvent)).record));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

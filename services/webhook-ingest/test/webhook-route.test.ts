@@ -1,0 +1,177 @@
+import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
+import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
+import type { HttpEvent } from '@basis/shared/http/http-handler';
+import type { ClinicSecrets, SecretStore } from '@basis/shared/secrets/clinic-secrets';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import { stripeSignatureHeader } from '../../../test/support/stripe-signing.ts';
+import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
+import { createWebhookRoute } from '../src/webhook-route.ts';
+
+const clinicId = 'clinic_1';
+const secret = 'whsec_current_made_up';
+const now = new Date('2026-11-26T12:00:00Z');
+const nowSeconds = Math.floor(now.getTime() / 1000);
+
+function memorySecrets(initial: ClinicSecrets[]): SecretStore {
+  const byId = new Map(initial.map((entry) => [entry.clinicId, entry]));
+  return {
+    get: async (id) => byId.get(id),
+    put: async (entry) => void byId.set(entry.clinicId, entry),
+    delete: async (id) => void byId.delete(id),
+  };
+}
+
+let sent: WebhookEventMessage[];
+let queueFails: boolean;
+let secrets: SecretStore;
+const queue: EventQueue = {
+  send: async (_queue, message) => {
+    if (queueFails) throw new Error('SQS is down');
+    sent.push(message);
+  },
+};
+
+function route() {
+  return createWebhookRoute({ secrets, queue, logger: silentLogger(), now: () => now });
+}
+
+function webhookEvent(
+  body: string,
+  options: { mode?: 'test' | 'live'; header?: string | null; base64?: boolean; clinic?: string } = {},
+): HttpEvent {
+  const mode = options.mode ?? 'test';
+  const path = mode === 'test' ? '/stripe_webhook_test/{clinicId}' : '/stripe_webhook/{clinicId}';
+  const header =
+    options.header === undefined ? stripeSignatureHeader(body, secret, nowSeconds) : options.header;
+  return {
+    version: '2.0',
+    routeKey: `POST ${path}`,
+    rawPath: path.replace('{clinicId}', options.clinic ?? clinicId),
+    rawQueryString: '',
+    headers: header === null ? {} : { 'stripe-signature': header },
+    pathParameters: { clinicId: options.clinic ?? clinicId },
+    body: options.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: options.base64 ?? false,
+    requestContext: {} as HttpEvent['requestContext'],
+  };
+}
+
+async function post(event: HttpEvent) {
+  const result = await route()(event);
+  return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') };
+}
+
+const succeeded = JSON.stringify(fixtureEvent('payment_intent.succeeded'));
+
+beforeEach(() => {
+  sent = [];
+  queueFails = false;
+  secrets = memorySecrets([{ clinicId, test: testModeSecrets(secret) }]);
+});
+
+describe('webhook ingest', () => {
+  it('verifies, routes to the payments queue and answers 200', async () => {
+    expect(await post(webhookEvent(succeeded))).toEqual({ status: 200, body: { received: true } });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      kind: 'stripe.webhook_event',
+      clinicId,
+      mode: 'test',
+      receivedAt: now.toISOString(),
+    });
+    expect(sent[0]?.event.id).toBe(JSON.parse(succeeded).id);
+  });
+
+  it('reads a base64-encoded body as the raw bytes that were signed', async () => {
+    expect((await post(webhookEvent(succeeded, { base64: true }))).status).toBe(200);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('acknowledges an event type the system does not handle, and enqueues nothing', async () => {
+    const body = JSON.stringify({ ...JSON.parse(succeeded), type: 'customer.created' });
+    expect(await post(webhookEvent(body))).toEqual({ status: 200, body: { received: true } });
+    expect(sent).toHaveLength(0);
+  });
+
+  it('accepts the previous secret during a roll and refuses it once expired', async () => {
+    const rolled = testModeSecrets('whsec_new_made_up');
+    rolled.webhookSecrets.push({ secret, expiresAt: new Date(now.getTime() + 60_000).toISOString() });
+    secrets = memorySecrets([{ clinicId, test: rolled }]);
+    expect((await post(webhookEvent(succeeded))).status).toBe(200);
+
+    rolled.webhookSecrets[1] = { secret, expiresAt: new Date(now.getTime() - 1).toISOString() };
+    expect((await post(webhookEvent(succeeded))).body.error.code).toBe('invalid_signature');
+  });
+
+  const rejections: Array<[string, () => HttpEvent, number, string]> = [
+    ['a missing signature', () => webhookEvent(succeeded, { header: null }), 400, 'invalid_signature'],
+    [
+      'a signature from another secret',
+      () => webhookEvent(succeeded, { header: stripeSignatureHeader(succeeded, 'whsec_other', nowSeconds) }),
+      400,
+      'invalid_signature',
+    ],
+    [
+      'a signature older than 300 s',
+      () => webhookEvent(succeeded, { header: stripeSignatureHeader(succeeded, secret, nowSeconds - 301) }),
+      400,
+      'timestamp_outside_tolerance',
+    ],
+    ['a body that is not JSON', () => webhookEvent('{"id": evt_'), 400, 'malformed_event'],
+    [
+      'JSON that is not an event',
+      () => webhookEvent(JSON.stringify({ hello: 'world' })),
+      400,
+      'malformed_event',
+    ],
+    [
+      'a live event on the test endpoint',
+      () => webhookEvent(JSON.stringify({ ...JSON.parse(succeeded), livemode: true })),
+      400,
+      'livemode_mismatch',
+    ],
+    [
+      'an unknown clinic',
+      () => webhookEvent(succeeded, { clinic: 'clinic_unknown' }),
+      404,
+      'clinic_not_connected',
+    ],
+    [
+      'a mode the clinic has not connected',
+      () => webhookEvent(succeeded, { mode: 'live' }),
+      404,
+      'clinic_not_connected',
+    ],
+    [
+      'a body over 256 KiB',
+      () => webhookEvent(JSON.stringify({ ...JSON.parse(succeeded), padding: 'x'.repeat(256 * 1024) })),
+      413,
+      'payload_too_large',
+    ],
+  ];
+
+  it.each(rejections)(
+    'rejects %s with a clear error and enqueues nothing',
+    async (_name, build, status, code) => {
+      const response = await post(build());
+      expect(response.status).toBe(status);
+      expect(response.body.error.code).toBe(code);
+      expect(response.body.error.message).toEqual(expect.any(String));
+      expect(sent).toHaveLength(0);
+    },
+  );
+
+  it('answers 503 when the event cannot be enqueued, so that Stripe retries', async () => {
+    queueFails = true;
+    const response = await post(webhookEvent(succeeded));
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('enqueue_failed');
+  });
+
+  it('answers 503 when the secret store fails, so that Stripe retries', async () => {
+    secrets = { ...secrets, get: async () => Promise.reject(new Error('Secrets Manager throttled')) };
+    expect((await post(webhookEvent(succeeded))).status).toBe(503);
+    expect(sent).toHaveLength(0);
+  });
+});
