@@ -1,0 +1,112 @@
+import { type FunctionName, httpRoutes, type RouteDefinition, routeKey } from '@basis/shared/topology';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { pascalCase } from '../config/construct-ids.ts';
+import { httpApiAccessLogFormat } from './access-log-format.ts';
+
+export interface BasisHttpApiProps {
+  functions: Readonly<Record<FunctionName, IFunction>>;
+  jwtIssuer: string;
+  jwtAudience: string;
+  /** Stage-wide default throttling. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+const defaultThrottle = { rateLimit: 100, burstLimit: 200 };
+
+/** Why a route without an API Gateway authorizer is still protected, by the kind of auth the topology gives it. */
+const unauthorizedRouteReasons: Record<'none' | 'stripe-signature', string> = {
+  none: 'Public liveness probe: it returns no data and touches no resource, and uptime checks carry no credentials.',
+  'stripe-signature':
+    'Stripe cannot send a JWT: the webhook function authenticates every request by verifying the Stripe-Signature HMAC with the clinic signing secret before anything is enqueued.',
+};
+
+function routeId(route: RouteDefinition): string {
+  return pascalCase(`${route.method} ${route.path}`);
+}
+
+/**
+ * The public HTTP API, generated from `httpRoutes`: one route per entry with a payload-v2 Lambda integration
+ * to the function it names, the JWT authorizer on `jwt` routes and on no other, a `$default` stage with
+ * access logs and throttling.
+ */
+export class BasisHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly routes: ReadonlyMap<string, HttpRoute>;
+
+  constructor(scope: Construct, id: string, props: BasisHttpApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: 'Basis payments: Stripe webhooks and the payments API',
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? defaultThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: httpApiAccessLogFormat,
+      },
+    });
+
+    const jwtAuthorizer = new HttpJwtAuthorizer('BasisJwt', props.jwtIssuer, {
+      jwtAudience: [props.jwtAudience],
+    });
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integrationFor = (name: FunctionName): HttpLambdaIntegration => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascalCase(name)}Integration`, props.functions[name]);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    const routes = new Map<string, HttpRoute>();
+    for (const route of httpRoutes) {
+      const authorizer: IHttpRouteAuthorizer | undefined =
+        route.auth.kind === 'jwt' ? jwtAuthorizer : undefined;
+      const httpRoute = new HttpRoute(this, routeId(route), {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: integrationFor(route.function),
+        ...(authorizer ? { authorizer } : {}),
+      });
+      if (route.auth.kind !== 'jwt') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: unauthorizedRouteReasons[route.auth.kind],
+        });
+      }
+      routes.set(routeKey(route), httpRoute);
+    }
+    this.routes = routes;
+  }
+
+  /** The API's base URL, with a trailing slash. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

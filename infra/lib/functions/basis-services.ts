@@ -1,0 +1,36 @@
+import type { FunctionName } from '@basis/shared/topology';
+import { Construct } from 'constructs';
+import { pascalCase } from '../config/construct-ids.ts';
+import { functionEntries } from '../config/topology-entries.ts';
+import { BasisFunction } from './basis-function.ts';
+import { type AccessTargets, grantTopologyAccess } from './grant-topology-access.ts';
+
+export type BasisServicesProps = AccessTargets;
+
+/**
+ * Every function of the topology, grouped in one construct per service folder (infra mirrors services/),
+ * each bound to exactly the resources its `access` names.
+ */
+export class BasisServices extends Construct {
+  readonly functions: Readonly<Record<FunctionName, BasisFunction>>;
+
+  constructor(scope: Construct, id: string, props: BasisServicesProps) {
+    super(scope, id);
+    const serviceScopes = new Map<string, Construct>();
+    const serviceScope = (service: string): Construct => {
+      let existing = serviceScopes.get(service);
+      if (!existing) {
+        existing = new Construct(this, pascalCase(service));
+        serviceScopes.set(service, existing);
+      }
+      return existing;
+    };
+
+    const built = functionEntries().map(([name, definition]) => {
+      const fn = new BasisFunction(serviceScope(definition.service), pascalCase(name), { definition });
+      grantTopologyAccess(fn, definition.access, props);
+      return [name, fn] as const;
+    });
+    this.functions = Object.fromEntries(built) as Record<FunctionName, BasisFunction>;
+  }
+}

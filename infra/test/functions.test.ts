@@ -1,0 +1,86 @@
+import { envNames } from '@basis/shared/config/env-names';
+import { functions } from '@basis/shared/topology';
+import { describe, expect, it } from 'vitest';
+import { functionEntries } from '../lib/config/topology-entries.ts';
+import { synthesizeBasis } from './synthesize-basis.ts';
+import { functionProperties, logicalIdOf, renderArn, resourcesOfType } from './template-queries.ts';
+
+const { stateless, stacks } = synthesizeBasis();
+const logGroups = new Map(resourcesOfType(stateless, 'AWS::Logs::LogGroup'));
+
+describe('functions generated from the topology', () => {
+  it('has one Lambda function per topology function and no other', () => {
+    expect(resourcesOfType(stateless, 'AWS::Lambda::Function')).toHaveLength(Object.keys(functions).length);
+  });
+
+  it.each(functionEntries())('%s: Node.js 24 on arm64 with active tracing', (name) => {
+    expect(functionProperties(stateless, stacks.stateless, name)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+    });
+  });
+
+  it.each(functionEntries())('%s: memory, timeout and description from the topology', (name, definition) => {
+    expect(functionProperties(stateless, stacks.stateless, name)).toMatchObject({
+      MemorySize: definition.memoryMb,
+      Timeout: definition.timeoutSeconds,
+      Description: definition.description,
+    });
+  });
+
+  it.each(functionEntries())('%s: logs to its own log group, which has a retention', (name) => {
+    const properties = functionProperties(stateless, stacks.stateless, name);
+    const logGroupId = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(logGroups.get(logGroupId)?.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('no two functions share a log group or a role', () => {
+    const all = functionEntries().map(([name]) => functionProperties(stateless, stacks.stateless, name));
+    const logGroupIds = all.map((properties) => JSON.stringify(properties.LoggingConfig));
+    const roles = all.map((properties) => JSON.stringify(properties.Role));
+    expect(new Set(logGroupIds).size).toBe(all.length);
+    expect(new Set(roles).size).toBe(all.length);
+  });
+
+  it.each(functionEntries())(
+    '%s: service name, source maps and the SDK warning switch',
+    (name, definition) => {
+      const variables = (
+        functionProperties(stateless, stacks.stateless, name).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      expect(variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: definition.service,
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      });
+    },
+  );
+
+  it('no role carries a managed policy (each is scoped to its own log group)', () => {
+    for (const [, role] of resourcesOfType(stateless, 'AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('without basis:publicBaseUrl, functions that need a public URL get the API endpoint', () => {
+    const withoutUrl = synthesizeBasis({ context: { 'basis:publicBaseUrl': '' } });
+    const apiId = logicalIdOf(withoutUrl.stacks.stateless.api.api);
+    const needing = functionEntries().filter(([, definition]) => definition.access.publicBaseUrl === true);
+    expect(needing.length).toBeGreaterThan(0);
+    for (const [name, definition] of functionEntries()) {
+      const variables = (
+        functionProperties(withoutUrl.stateless, withoutUrl.stacks.stateless, name).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      const value = variables[envNames.publicBaseUrl];
+      if (definition.access.publicBaseUrl === true)
+        expect(renderArn(value)).toMatch(new RegExp(`^https://\\$\\{${apiId}\\}\\.execute-api\\.`));
+      else expect(value).toBeUndefined();
+    }
+  });
+});
