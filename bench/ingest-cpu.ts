@@ -14,7 +14,11 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 export function threeKilobyteEvent(): string {
   const event = fixtureEvent('payment_intent.succeeded');
   const object = (event.data as { object: Record<string, unknown> }).object;
-  const metadata: Record<string, string> = { clinic_id: clinicId, booking_id: 'bk_bench', client_id: 'cl_bench' };
+  const metadata: Record<string, string> = {
+    clinic_id: clinicId,
+    booking_id: 'bk_bench',
+    client_id: 'cl_bench',
+  };
   let body = JSON.stringify(event);
   for (let i = 0; body.length < 3072; i++) {
     metadata[`ref_${i}`] = `opaque_${i.toString(36).padStart(24, '0')}`;
@@ -50,7 +54,7 @@ export async function benchIngestCpu(iterations: number) {
       publishableKey: 'pk_test_bench0000',
       accountId: null,
       webhookSecrets: [{ secret, expiresAt: null }],
-      webhookEndpointId: null,
+      webhook: { managed: false, endpointId: null, url: null },
       connectedAt: now.toISOString(),
     },
   };
@@ -80,7 +84,10 @@ export async function benchIngestCpu(iterations: number) {
   const hmacAndParse = () => {
     const raw = Buffer.from(body, 'utf8');
     const signature = Buffer.from(header.slice(header.indexOf('v1=') + 3), 'hex');
-    const expected = createHmac('sha256', secret).update(`${header.slice(2, header.indexOf(','))}.`).update(raw).digest();
+    const expected = createHmac('sha256', secret)
+      .update(`${header.slice(2, header.indexOf(','))}.`)
+      .update(raw)
+      .digest();
     if (!timingSafeEqual(signature, expected)) throw new Error('bench: signature mismatch');
     return JSON.parse(raw.toString('utf8'));
   };
@@ -102,5 +109,13 @@ export async function benchIngestCpu(iterations: number) {
   const bare = median(bareTimes);
   const expectedSends = 2000 + rounds * iterations;
   if (sends !== expectedSends) throw new Error(`bench: expected ${expectedSends} sends, counted ${sends}`);
-  return { payloadBytes: Buffer.byteLength(body), iterations, rounds, handlerMicros: handler, bareMicros: bare, ratio: handler / bare, sends };
+  return {
+    payloadBytes: Buffer.byteLength(body),
+    iterations,
+    rounds,
+    handlerMicros: handler,
+    bareMicros: bare,
+    ratio: handler / bare,
+    sends,
+  };
 }

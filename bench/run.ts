@@ -15,10 +15,20 @@ console.log(`  payload                         ${ingest.payloadBytes} bytes`);
 console.log(`  ingest handler                  ${ingest.handlerMicros.toFixed(1)} µs/event`);
 console.log(`  bare HMAC-SHA256 + JSON.parse   ${ingest.bareMicros.toFixed(1)} µs/event`);
 console.log(`  ratio handler / bare            ${ingest.ratio.toFixed(2)}×`);
-console.log(`  (median of ${ingest.rounds} rounds × ${ingest.iterations} events; ${ingest.sends} sends counted)`);
+console.log(
+  `  (median of ${ingest.rounds} rounds × ${ingest.iterations} events; ${ingest.sends} sends counted)`,
+);
 
 const writes = await benchWorkerWrites(payments);
-console.log(`\nPayments worker, DynamoDB requests per event (${writes.events} events, batches of 10, DynamoDB Local)`);
-console.log(`  applied event     ${writes.appliedWritesPerEvent.toFixed(2)} writes, ${writes.appliedReadsPerEvent.toFixed(2)} reads`);
-console.log(`  duplicate event   ${writes.duplicateWritesPerEvent.toFixed(2)} writes, ${writes.duplicateReadsPerEvent.toFixed(2)} reads`);
-console.log(`  raw counts        applied ${JSON.stringify(writes.appliedCounts)}  duplicate ${JSON.stringify(writes.duplicateCounts)}`);
+console.log(
+  `\nPayments worker, DynamoDB requests per event (${writes.events} events, batches of 10, DynamoDB Local)`,
+);
+console.log(
+  `  applied event     ${writes.appliedWritesPerEvent.toFixed(2)} writes, ${writes.appliedReadsPerEvent.toFixed(2)} reads`,
+);
+console.log(
+  `  duplicate event   ${writes.duplicateWritesPerEvent.toFixed(2)} writes, ${writes.duplicateReadsPerEvent.toFixed(2)} reads`,
+);
+console.log(
+  `  raw counts        applied ${JSON.stringify(writes.appliedCounts)}  duplicate ${JSON.stringify(writes.duplicateCounts)}`,
+);

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { applyPaymentEvent } from '@basis/payments/apply-payment-event';
 import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
 import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
 import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
 import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
-import { applyPaymentEvent } from '@basis/payments/apply-payment-event';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { startDynamoDbLocal } from '../local/src/dynamodb-local.ts';
 import { localAwsConfig } from '../local/src/local-aws.ts';
@@ -30,7 +30,7 @@ function messages(payments: number): WebhookEventMessage[] {
           id: `evt_bench_${p}_${step}`,
           created: 1785405600 + step,
           data: { object: { ...object, id: `pi_bench_${p}`, metadata: { booking_id: `bk_${p}` } } },
-        } as WebhookEventMessage['event'],
+        } as unknown as WebhookEventMessage['event'],
       });
     });
   }
@@ -70,7 +70,9 @@ export async function benchWorkerWrites(payments: number) {
     await createTable(dynamo, 'bench');
     const counter = countDynamoRequests(dynamo);
     const store = dynamoPaymentStore(createDocumentClient(dynamo), 'bench');
-    const worker = createWebhookEventWorker(silent, (message) => applyPaymentEvent({ payments: store, now: () => new Date() }, message));
+    const worker = createWebhookEventWorker(silent, (message) =>
+      applyPaymentEvent({ payments: store, now: () => new Date() }, message),
+    );
     const context = {} as Context;
     const all = messages(payments);
     // Events of one payment are never in the same batch here, so no conditional write loses a race.

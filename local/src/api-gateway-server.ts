@@ -133,16 +133,18 @@ async function authenticate(route: RouteDefinition, request: IncomingMessage) {
  * Plays API Gateway (HTTP API, payload v2) in front of the very same handlers: the routes of the topology, the
  * JWT check on `/v1` routes, path parameters, and base64 bodies for non-text content.
  */
-export async function startApiGatewayServer(options: {
+export async function startApiGatewayServer(options: { port: number; host?: string }): Promise<{
+  url: string;
   port: number;
-  host?: string;
-  functions: Partial<Record<FunctionName, HttpFunction>>;
-}): Promise<{ url: string; port: number; server: Server; close(): Promise<void> }> {
+  server: Server;
+  /** Hands the server its functions; until then it answers 503 (the URL is needed to build some of them). */
+  mount(functions: Partial<Record<FunctionName, HttpFunction>>): void;
+  close(): Promise<void>;
+}> {
   const compiled = httpRoutes.map(compile);
-  for (const { route } of compiled) {
-    if (!options.functions[route.function]) throw new Error(`No local function for ${routeKey(route)}`);
-  }
+  let functions: Partial<Record<FunctionName, HttpFunction>> | undefined;
   const handle = async (request: IncomingMessage): Promise<ApiResult> => {
+    if (!functions) return problem(503, 'starting', 'The local API is still starting.');
     const url = new URL(request.url ?? '/', 'http://localhost');
     let pathOnlyMatch = false;
     for (const candidate of compiled) {
@@ -157,7 +159,7 @@ export async function startApiGatewayServer(options: {
       if (!auth.ok) return problem(401, 'unauthorized', 'A valid bearer token is required.');
       const body = await readBody(request);
       if (!body) return problem(413, 'payload_too_large', 'The request body is too large.');
-      const fn = options.functions[candidate.route.function] as HttpFunction;
+      const fn = functions[candidate.route.function] as HttpFunction;
       return fn(toEvent(request, url, { route: candidate.route, pathParameters }, body, auth.claims));
     }
     return pathOnlyMatch
@@ -179,6 +181,12 @@ export async function startApiGatewayServer(options: {
     url: `http://127.0.0.1:${port}`,
     port,
     server,
+    mount(mounted) {
+      for (const { route } of compiled) {
+        if (!mounted[route.function]) throw new Error(`No local function for ${routeKey(route)}`);
+      }
+      functions = mounted;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -27,7 +27,7 @@ const testMode = modeSecretsSchema.safeParse({
   publishableKey: values['publishable-key'],
   accountId: null,
   webhookSecrets: [{ secret: values['webhook-secret'], expiresAt: null }],
-  webhookEndpointId: null,
+  webhook: { managed: false, endpointId: null, url: null },
   connectedAt: new Date().toISOString(),
 });
 if (

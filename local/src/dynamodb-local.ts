@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort } from './free-port.ts';
@@ -62,7 +63,8 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // DynamoDB Local writes a metadata file into its working directory: keep it out of the repository.
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir() },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,15 +1,19 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createConnectApi } from '@basis/connect/connect-api';
 import { applyPaymentEvent } from '@basis/payments/apply-payment-event';
 import { createPaymentsApi } from '@basis/payments/payments-api';
 import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
 import type { Logger } from '@basis/shared/adapters/logger';
 import { sqsEventQueue } from '@basis/shared/adapters/sqs-event-queue';
 import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
+import { stripeConnectGateway } from '@basis/shared/stripe/connect-gateway';
+import { stripeApiVersion } from '@basis/shared/stripe/stripe-client';
 import type { FunctionName, QueueName, queues } from '@basis/shared/topology';
 import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
 import { handler as healthHandler } from '@basis/webhook-ingest/health-handler';
 import { createWebhookRoute } from '@basis/webhook-ingest/webhook-route';
+import type Stripe from 'stripe';
 import type { HttpFunction } from './api-gateway-server.ts';
 import type { SqsFunction } from './sqs-poller.ts';
 
@@ -19,6 +23,8 @@ export interface LocalFunctionDeps {
   tableName: string;
   queueUrls: Record<QueueName, string>;
   secrets: SecretStore;
+  stripe: Stripe;
+  publicBaseUrl: string;
   logger: (service: string) => Logger;
   now?: () => Date;
 }
@@ -47,6 +53,14 @@ export function createLocalFunctions(deps: LocalFunctionDeps): LocalFunctions {
         secrets: deps.secrets,
         queue: sqsEventQueue(deps.sqs, deps.queueUrls),
         logger: deps.logger('webhook-ingest'),
+        now,
+      }),
+      connectApi: createConnectApi({
+        secrets: deps.secrets,
+        stripe: stripeConnectGateway(deps.stripe),
+        publicBaseUrl: deps.publicBaseUrl,
+        apiVersion: stripeApiVersion,
+        logger: deps.logger('connect'),
         now,
       }),
       paymentsApi: createPaymentsApi({ payments, logger: deps.logger('payments-api') }),

@@ -4,7 +4,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
 import { createLogger, type Logger } from '@basis/shared/adapters/logger';
+import { envNames } from '@basis/shared/config/env-names';
 import { cachedSecretStore } from '@basis/shared/secrets/cached-secret-store';
+import { createStripeClient } from '@basis/shared/stripe/stripe-client';
 import { type QueueName, queueNames, queues } from '@basis/shared/topology';
 import { startApiGatewayServer } from './api-gateway-server.ts';
 import { fileSecretStore } from './file-secret-store.ts';
@@ -20,6 +22,8 @@ export interface LocalStackOptions {
   dataDir: string;
   /** HTTP port; 0 picks a free one. */
   port: number;
+  /** The Stripe API (the simulator's URL locally). */
+  stripeApiUrl: string;
   /** Prefix of table and queue names, so several stacks can share one pair of emulators. */
   namePrefix?: string;
   queueOverrides?: QueueOverrides;
@@ -56,6 +60,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const provisioned = await createQueues(sqs, prefix, options.queueOverrides);
   const secrets = cachedSecretStore(fileSecretStore(join(options.dataDir, 'secrets')), 5);
   const logger = options.logger ?? createLogger;
+  const api = await startApiGatewayServer({ port: options.port });
 
   const functions = createLocalFunctions({
     doc,
@@ -66,10 +71,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       string
     >,
     secrets,
+    stripe: createStripeClient({ [envNames.stripeApiUrl]: options.stripeApiUrl }),
+    publicBaseUrl: api.url,
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
-  const api = await startApiGatewayServer({ port: options.port, functions: functions.http });
+  api.mount(functions.http);
   const pollerLog = logger('local-event-source');
   const pollers: QueuePoller[] = queueNames.map((name) => {
     const definition = queues[name];

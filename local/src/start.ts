@@ -37,6 +37,7 @@ try {
     sqsEndpoint: sqs.endpoint,
     dataDir: localDataDir,
     port,
+    stripeApiUrl: stripe.url,
   });
   stoppers.push(stack.stop);
   const token = await signDevToken({ clinicId: demoClinicId, role: 'clinic_admin' });

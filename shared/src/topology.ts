@@ -17,6 +17,8 @@ export interface FunctionAccess {
   secrets: 'none' | 'read' | 'readWrite';
   /** Queues this function may send to. */
   sendsTo: readonly QueueName[];
+  /** Needs the API's public base URL (to tell Stripe where to send webhooks). */
+  publicBaseUrl?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -65,6 +67,14 @@ export const functions = {
     memoryMb: 128,
     timeoutSeconds: 3,
     access: { table: 'none', secrets: 'none', sendsTo: [] },
+  },
+  connectApi: {
+    service: 'connect',
+    entry: 'services/connect/src/handler.ts',
+    description: 'Connects clinics to Stripe: keys in Secrets Manager, managed webhook endpoints',
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    access: { table: 'none', secrets: 'readWrite', sendsTo: [], publicBaseUrl: true },
   },
   paymentsApi: {
     service: 'payments',
@@ -140,6 +150,24 @@ export const httpRoutes: readonly RouteDefinition[] = [
     path: '/stripe_webhook_test/{clinicId}',
     function: 'webhookIngest',
     auth: { kind: 'stripe-signature', mode: 'test' },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/clinics/{clinicId}/stripe/{mode}',
+    function: 'connectApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/stripe',
+    function: 'connectApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/clinics/{clinicId}/stripe/{mode}',
+    function: 'connectApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin'] },
   },
   {
     method: 'GET',

@@ -13,6 +13,7 @@ export function startTestStack(overrides: Partial<LocalStackOptions> = {}): Prom
   return startLocalStack({
     dynamoEndpoint: inject('dynamoEndpoint'),
     sqsEndpoint: inject('sqsEndpoint'),
+    stripeApiUrl: inject('stripeApiUrl'),
     dataDir: mkdtempSync(join(tmpdir(), 'basis-test-')),
     port: 0,
     namePrefix: `t${Math.random().toString(36).slice(2, 10)}-`,
@@ -27,7 +28,7 @@ export function testModeSecrets(webhookSecret: string, suffix = 'testclinic0001'
     publishableKey: `pk_test_${suffix}`,
     accountId: null,
     webhookSecrets: [{ secret: webhookSecret, expiresAt: null }],
-    webhookEndpointId: null,
+    webhook: { managed: false, endpointId: null, url: null },
     connectedAt: new Date().toISOString(),
   };
 }

@@ -1,12 +1,18 @@
 import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
 import { type StripeEvent, stripeEventSchema } from '@basis/shared/contracts/stripe-event';
 import { AppError, NotFoundError } from '@basis/shared/http/errors';
-import { activeWebhookSecrets, type SecretStore } from '@basis/shared/secrets/clinic-secrets';
+import {
+  activeWebhookSecrets,
+  type ClinicSecrets,
+  type ModeSecrets,
+  type SecretStore,
+} from '@basis/shared/secrets/clinic-secrets';
 import { type Mode, queueForEventType, webhookLimits } from '@basis/shared/topology';
 import { verifyStripeSignature } from './domain/stripe-signature.ts';
 
 export interface ReceiveWebhookDeps {
-  secrets: SecretStore;
+  /** With `refresh` (the cached store), secrets just connected or rolled are picked up at once. */
+  secrets: SecretStore & { refresh?(clinicId: string): Promise<ClinicSecrets | undefined> };
   queue: EventQueue;
   now: () => Date;
 }
@@ -55,21 +61,28 @@ export async function receiveWebhook(
   if (delivery.rawBody.byteLength > webhookLimits.maxBodyBytes) {
     throw new AppError(413, 'payload_too_large', `The body exceeds ${webhookLimits.maxBodyBytes} bytes.`);
   }
-  const modeSecrets = (await deps.secrets.get(delivery.clinicId))?.[delivery.mode];
-  if (!modeSecrets) {
+  const now = deps.now();
+  const verify = (modeSecrets: ModeSecrets | undefined) =>
+    modeSecrets
+      ? verifyStripeSignature({
+          rawBody: delivery.rawBody,
+          header: delivery.signatureHeader,
+          secrets: activeWebhookSecrets(modeSecrets, now),
+          nowSeconds: Math.floor(now.getTime() / 1000),
+          toleranceSeconds: webhookLimits.signatureToleranceSeconds,
+        })
+      : undefined;
+  let check = verify((await deps.secrets.get(delivery.clinicId))?.[delivery.mode]);
+  if ((!check || (!check.ok && check.code === 'invalid_signature')) && deps.secrets.refresh) {
+    // The cached secrets may predate a connect or a secret roll: read them again (throttled) before refusing.
+    check = verify((await deps.secrets.refresh(delivery.clinicId))?.[delivery.mode]);
+  }
+  if (!check) {
     throw new NotFoundError(
       'clinic_not_connected',
       `This clinic has no Stripe ${delivery.mode}-mode connection.`,
     );
   }
-  const now = deps.now();
-  const check = verifyStripeSignature({
-    rawBody: delivery.rawBody,
-    header: delivery.signatureHeader,
-    secrets: activeWebhookSecrets(modeSecrets, now),
-    nowSeconds: Math.floor(now.getTime() / 1000),
-    toleranceSeconds: webhookLimits.signatureToleranceSeconds,
-  });
   if (!check.ok) throw new WebhookRejected(check.code, check.message);
 
   const event = parseEvent(delivery.rawBody);

@@ -11,8 +11,14 @@ export const modeSecretsSchema = z.object({
   secretKey: z.string().regex(/^(sk|rk)_(test|live)_\w+$/),
   publishableKey: z.string().regex(/^pk_(test|live)_\w+$/),
   accountId: z.string().nullable(),
+  /** Current first; a replaced secret stays until its `expiresAt`. */
   webhookSecrets: z.array(webhookSecretSchema),
-  webhookEndpointId: z.string().nullable(),
+  webhook: z.object({
+    /** true when Basis registered the endpoint on the clinic's account and owns its lifecycle. */
+    managed: z.boolean(),
+    endpointId: z.string().nullable(),
+    url: z.string().nullable(),
+  }),
   connectedAt: z.iso.datetime(),
 });
 
@@ -21,6 +27,10 @@ export const clinicSecretsSchema = z.object({
   clinicId: z.string().min(1),
   test: modeSecretsSchema.optional(),
   live: modeSecretsSchema.optional(),
+  /** Counts connects and disconnects per mode; part of the idempotency key of the endpoint a connect creates. */
+  generations: z
+    .object({ test: z.number().int().nonnegative(), live: z.number().int().nonnegative() })
+    .optional(),
 });
 
 export type ModeSecrets = z.infer<typeof modeSecretsSchema>;

@@ -1,0 +1,42 @@
+import { authorize } from '@basis/shared/auth/authorize';
+import { type ApiResult, jsonResponse } from '@basis/shared/http/api-response';
+import { NotFoundError } from '@basis/shared/http/errors';
+import { type HttpEvent, httpHandler } from '@basis/shared/http/http-handler';
+import { parseJsonBody } from '@basis/shared/http/json-body';
+import {
+  type ConnectDeps,
+  connectStripe,
+  disconnectStripe,
+  parseMode,
+  stripeConnections,
+} from './connect-stripe.ts';
+import { connectBodySchema } from './domain/connection.ts';
+
+type Route = (deps: ConnectDeps, event: HttpEvent) => Promise<ApiResult>;
+
+const routes: Readonly<Record<string, Route>> = {
+  'PUT /v1/clinics/{clinicId}/stripe/{mode}': async (deps, event) => {
+    const caller = authorize(event);
+    const mode = parseMode(event.pathParameters?.mode);
+    const body = parseJsonBody(event, connectBodySchema);
+    return jsonResponse(200, await connectStripe(deps, { clinicId: caller.clinicId, mode, body }));
+  },
+  'GET /v1/clinics/{clinicId}/stripe': async (deps, event) => {
+    const caller = authorize(event);
+    return jsonResponse(200, await stripeConnections(deps, caller.clinicId));
+  },
+  'DELETE /v1/clinics/{clinicId}/stripe/{mode}': async (deps, event) => {
+    const caller = authorize(event);
+    await disconnectStripe(deps, { clinicId: caller.clinicId, mode: parseMode(event.pathParameters?.mode) });
+    return { statusCode: 204 };
+  },
+};
+
+/** The Stripe connection API: one function, its routes dispatched by API Gateway's routeKey. */
+export function createConnectApi(deps: ConnectDeps) {
+  return httpHandler(deps.logger, async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new NotFoundError('not_found', `No route ${event.routeKey}.`);
+    return route(deps, event);
+  });
+}

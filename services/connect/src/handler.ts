@@ -1,0 +1,19 @@
+import { createLogger } from '@basis/shared/adapters/logger';
+import { envNames } from '@basis/shared/config/env-names';
+import { readConfig } from '@basis/shared/config/read-config';
+import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
+import { stripeConnectGateway } from '@basis/shared/stripe/connect-gateway';
+import { createStripeClient, stripeApiVersion } from '@basis/shared/stripe/stripe-client';
+import { z } from 'zod';
+import { createConnectApi } from './connect-api.ts';
+
+const config = readConfig({ [envNames.publicBaseUrl]: z.url() });
+
+export const handler = createConnectApi({
+  secrets: secretStoreFromEnv(),
+  stripe: stripeConnectGateway(createStripeClient()),
+  publicBaseUrl: config[envNames.publicBaseUrl] as string,
+  apiVersion: stripeApiVersion,
+  logger: createLogger('connect'),
+  now: () => new Date(),
+});

@@ -1,0 +1,248 @@
+import type { Logger } from '@basis/shared/adapters/logger';
+import { handledEventTypes } from '@basis/shared/topology';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import type { LocalStack } from '../../local/src/local-stack.ts';
+import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
+import { eventually, startTestStack } from '../support/test-stack.ts';
+
+/** Every log line of the run, serialised, to prove no secret ever reaches a log. */
+const logLines: string[] = [];
+const capturingLogger = (service: string): Logger => {
+  const capture = (level: string) => (message: string, extra?: Record<string, unknown>) => {
+    const serialisable = Object.fromEntries(
+      Object.entries(extra ?? {}).map(([key, value]) => [
+        key,
+        value instanceof Error
+          ? { name: value.name, message: value.message, stack: value.stack, cause: String(value.cause) }
+          : value,
+      ]),
+    );
+    logLines.push(JSON.stringify({ service, level, message, ...serialisable }));
+  };
+  return { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
+};
+
+const stripe = simStripe();
+let stack: LocalStack;
+let adminToken: string;
+let staffToken: string;
+const clinicId = `clinic_connect_${Math.random().toString(36).slice(2, 8)}`;
+const responses: string[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({ logger: capturingLogger });
+  adminToken = await signDevToken({ clinicId, role: 'clinic_admin' });
+  staffToken = await signDevToken({ clinicId, role: 'staff' });
+});
+afterAll(() => stack?.stop());
+
+// biome-ignore lint/suspicious/noExplicitAny: the test walks arbitrary JSON bodies of the API's answers
+type Json = Record<string, any>;
+
+async function api(method: string, path: string, token: string, body?: unknown) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  responses.push(text);
+  return { status: response.status, body: text ? (JSON.parse(text) as Json) : undefined };
+}
+
+/** Pays on the simulator as the clinic's booking flow would, and returns the PaymentIntent id. */
+async function payOnStripe(secretKey: string, bookingId: string): Promise<string> {
+  const intent = await stripe.paymentIntents.create(
+    {
+      amount: 2500,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      metadata: { clinic_id: clinicId, booking_id: bookingId },
+    },
+    { apiKey: secretKey },
+  );
+  return intent.id;
+}
+
+async function paymentStatus(paymentId: string): Promise<string | undefined> {
+  const response = await api('GET', `/v1/clinics/${clinicId}/payments/${paymentId}`, staffToken);
+  return response.status === 200 ? (response.body?.status as string) : undefined;
+}
+
+const keys = newTestAccountKeys();
+
+describe('connecting a clinic to Stripe, through HTTP, against the simulator', () => {
+  it('refuses keys of the wrong mode, naming the field, and stores nothing', async () => {
+    const live = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
+      publishableKey: 'pk_live_abc',
+      secretKey: keys.secretKey,
+    });
+    expect(live.status).toBe(400);
+    expect(live.body?.error).toMatchObject({ code: 'validation_failed', field: 'publishableKey' });
+    const mixed = await api('PUT', `/v1/clinics/${clinicId}/stripe/live`, adminToken, {
+      publishableKey: 'pk_live_abc',
+      secretKey: keys.secretKey,
+    });
+    expect(mixed.body?.error).toMatchObject({ code: 'validation_failed', field: 'secretKey' });
+    const extra = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
+      cardNumber: '4242424242424242',
+    });
+    expect(extra.body?.error).toMatchObject({ code: 'validation_failed', field: 'cardNumber' });
+    expect((await api('GET', `/v1/clinics/${clinicId}/stripe`, adminToken)).body).toEqual({
+      test: { status: 'not_connected' },
+      live: { status: 'not_connected' },
+    });
+  });
+
+  it('refuses a key Stripe refuses, a publishable key of another account, and a restricted key without permissions', async () => {
+    const revoked = newTestAccountKeys();
+    await simCall('POST', '/_sim/keys/revoke', revoked.secretKey);
+    const refused = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
+      publishableKey: revoked.publishableKey,
+      secretKey: revoked.secretKey,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body?.error).toMatchObject({ code: 'invalid_stripe_key', field: 'secretKey' });
+
+    const other = newTestAccountKeys();
+    const mismatched = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
+      publishableKey: other.publishableKey,
+      secretKey: keys.secretKey,
+    });
+    expect(mismatched.status).toBe(400);
+    expect(mismatched.body?.error).toMatchObject({ code: 'invalid_stripe_key', field: 'publishableKey' });
+
+    const limited = newTestAccountKeys();
+    const families = [
+      'account',
+      'balance',
+      'charge',
+      'customer',
+      'dispute',
+      'event',
+      'payment_intent',
+      'payment_method',
+      'setup_intent',
+      'webhook',
+    ];
+    await simCall('POST', '/_sim/keys/permissions', limited.secretKey, {
+      key: limited.restrictedKey,
+      ...Object.fromEntries(families.map((family) => [`permissions[${family}]`, 'write'])),
+      'permissions[payout]': 'none',
+    });
+    const restricted = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
+      publishableKey: limited.publishableKey,
+      secretKey: limited.restrictedKey,
+    });
+    expect(restricted.status).toBe(400);
+    expect(restricted.body?.error).toMatchObject({
+      code: 'insufficient_key_permissions',
+      missing: ['payouts'],
+    });
+    expect((await api('GET', `/v1/clinics/${clinicId}/stripe`, adminToken)).body?.test).toEqual({
+      status: 'not_connected',
+    });
+  });
+
+  it('lets only a clinic admin connect, and staff read the status', async () => {
+    const denied = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, staffToken, {
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
+    });
+    expect(denied.status).toBe(403);
+    expect((await api('GET', `/v1/clinics/${clinicId}/stripe`, staffToken)).status).toBe(200);
+  });
+
+  it('connects (managed webhook), receives a payment webhook, re-connects with a new key losing no event, then disconnects', async () => {
+    const connected = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
+    });
+    expect(connected.status).toBe(200);
+    expect(connected.body).toMatchObject({
+      mode: 'test',
+      status: 'connected',
+      accountId: expect.stringMatching(/^acct_/),
+      publishableKey: keys.publishableKey,
+      secretKeyLast4: keys.secretKey.slice(-4),
+      webhook: {
+        url: `${stack.apiUrl}/stripe_webhook_test/${clinicId}`,
+        managed: true,
+        endpointId: expect.stringMatching(/^we_/),
+      },
+    });
+    const firstEndpoint = connected.body?.webhook.endpointId as string;
+    const endpoint = await stripe.webhookEndpoints.retrieve(firstEndpoint, {}, { apiKey: keys.secretKey });
+    expect(endpoint.enabled_events.sort()).toEqual([...handledEventTypes].sort());
+    expect(endpoint.api_version).toBe('2026-10-28.endive');
+
+    const status = await api('GET', `/v1/clinics/${clinicId}/stripe`, staffToken);
+    expect(status.body?.test).toEqual(connected.body);
+    expect(status.body?.live).toEqual({ status: 'not_connected' });
+
+    // A payment on the clinic's account reaches us, signed with the secret connect stored.
+    const first = await payOnStripe(keys.secretKey, 'bk_first');
+    expect(await eventually(() => paymentStatus(first))).toBe('succeeded');
+
+    // Payments keep flowing while the admin re-connects with a new (restricted) key of the same account.
+    const during: Promise<string>[] = [];
+    const flow = (async () => {
+      for (let i = 0; i < 6; i++) {
+        during.push(payOnStripe(keys.secretKey, `bk_during_${i}`));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const reconnected = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
+      publishableKey: keys.publishableKey,
+      secretKey: keys.restrictedKey,
+    });
+    await flow;
+    expect(reconnected.status).toBe(200);
+    expect(reconnected.body?.secretKeyLast4).toBe(keys.restrictedKey.slice(-4));
+    expect(reconnected.body?.webhook.endpointId).not.toBe(firstEndpoint);
+    const endpoints = await stripe.webhookEndpoints.list({}, { apiKey: keys.secretKey });
+    expect(endpoints.data.map((e) => e.id)).toEqual([reconnected.body?.webhook.endpointId]);
+
+    const after = await payOnStripe(keys.secretKey, 'bk_after');
+    for (const paymentId of [...(await Promise.all(during)), after]) {
+      expect(await eventually(() => paymentStatus(paymentId))).toBe('succeeded');
+    }
+    const deliveries = (await simCall('GET', '/_sim/deliveries', keys.secretKey)).data as Array<{
+      status_code: number | null;
+    }>;
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.filter((d) => d.status_code !== null && d.status_code >= 400)).toEqual([]);
+
+    // Disconnect: the managed endpoint is deleted on Stripe, webhooks to the mode are refused, payments stay.
+    expect((await api('DELETE', `/v1/clinics/${clinicId}/stripe/test`, adminToken)).status).toBe(204);
+    expect((await stripe.webhookEndpoints.list({}, { apiKey: keys.secretKey })).data).toEqual([]);
+    expect((await api('GET', `/v1/clinics/${clinicId}/stripe`, staffToken)).body?.test).toEqual({
+      status: 'not_connected',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 6000)); // the local secret cache's TTL (5 s)
+    const refused = await fetch(`${stack.apiUrl}/stripe_webhook_test/${clinicId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+      body: '{}',
+    });
+    expect(refused.status).toBe(404);
+    expect(await paymentStatus(first)).toBe('succeeded');
+    expect((await api('DELETE', `/v1/clinics/${clinicId}/stripe/test`, adminToken)).status).toBe(204);
+  });
+
+  it('never puts a secret key or signing secret in a response or a log line', async () => {
+    const secrets = [keys.secretKey, keys.restrictedKey];
+    const files = await stack.secrets.get(clinicId);
+    expect(files?.test).toBeUndefined();
+    const everything = [...responses, ...logLines].join('\n');
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+    expect(everything).not.toMatch(/whsec_[A-Za-z0-9]+/);
+    expect(everything).not.toMatch(/(sk|rk)_test_[A-Za-z0-9]{8,}/);
+    expect(logLines.length).toBeGreaterThan(10);
+  });
+});
