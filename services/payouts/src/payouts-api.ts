@@ -1,0 +1,61 @@
+import type { Logger } from '@basis/shared/adapters/logger';
+import { authorize } from '@basis/shared/auth/authorize';
+import { type ApiResult, jsonResponse } from '@basis/shared/http/api-response';
+import { NotFoundError } from '@basis/shared/http/errors';
+import { type HttpEvent, httpHandler, pathParameter } from '@basis/shared/http/http-handler';
+import { parseInput } from '@basis/shared/http/json-body';
+import type { PayoutStore } from '@basis/shared/records/payout';
+import { modes } from '@basis/shared/topology';
+import { z } from 'zod';
+import { toPayoutView } from './domain/reconciliation.ts';
+
+export interface PayoutsApiDeps {
+  payouts: PayoutStore;
+  logger: Logger;
+}
+
+type Route = (deps: PayoutsApiDeps, event: HttpEvent) => Promise<ApiResult>;
+
+const listQuerySchema = z.object({
+  mode: z.enum(modes),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).optional(),
+});
+
+const listPayouts: Route = async (deps, event) => {
+  const caller = authorize(event);
+  const query = parseInput(listQuerySchema, event.queryStringParameters ?? {}, 'query');
+  const page = await deps.payouts.list(caller.clinicId, query.mode, {
+    limit: query.limit,
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  const payouts = await Promise.all(
+    page.records.map((record) => deps.payouts.getWithItems(record.clinicId, record.payoutId)),
+  );
+  const data = payouts
+    .filter((payout) => payout !== undefined)
+    .map((payout) => toPayoutView(payout.record, payout.items));
+  return jsonResponse(200, { data, nextCursor: page.nextCursor });
+};
+
+const getPayout: Route = async (deps, event) => {
+  const caller = authorize(event);
+  const payoutId = pathParameter(event, 'payoutId');
+  const payout = await deps.payouts.getWithItems(caller.clinicId, payoutId);
+  if (!payout) throw new NotFoundError('payout_not_found', `No payout ${payoutId} in this clinic.`);
+  return jsonResponse(200, toPayoutView(payout.record, payout.items));
+};
+
+const routes: Readonly<Record<string, Route>> = {
+  'GET /v1/clinics/{clinicId}/payouts': listPayouts,
+  'GET /v1/clinics/{clinicId}/payouts/{payoutId}': getPayout,
+};
+
+/** The payouts HTTP API: one function, its routes dispatched by API Gateway's routeKey. */
+export function createPayoutsApi(deps: PayoutsApiDeps) {
+  return httpHandler(deps.logger, async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new NotFoundError('not_found', `No route ${event.routeKey}.`);
+    return route(deps, event);
+  });
+}
