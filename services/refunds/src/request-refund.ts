@@ -1,0 +1,112 @@
+import type { Caller } from '@basis/shared/auth/authorize';
+import { AppError, ConflictError, NotFoundError } from '@basis/shared/http/errors';
+import type { RefundEntry } from '@basis/shared/records/payment';
+import { updatePayment } from '@basis/shared/records/update-payment';
+import { StripeRequestRejected, StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
+import { z } from 'zod';
+import { sendRefundToStripe } from './call-stripe-for-refund.ts';
+import { planRefund, type RefundPlan } from './domain/refunds.ts';
+import { type RefundsDeps, refundIdempotencyKey, refundReconcileDelaySeconds } from './refunds-deps.ts';
+
+export const refundBodySchema = z.strictObject({
+  amount: z.number().int().positive().optional(),
+  reason: z.enum(['requested_by_customer', 'duplicate', 'fraudulent']).optional(),
+});
+export type RefundBody = z.infer<typeof refundBodySchema>;
+
+function view(refund: RefundEntry) {
+  return { refundId: refund.refundId, status: refund.status, amount: refund.amount, reason: refund.reason };
+}
+
+/**
+ * `POST …/payments/{paymentId}/refunds`. The refund is written `pending` (one conditional write on the payment,
+ * which also settles concurrent requests: the remainder counts pending refunds), a delayed reconcile message is
+ * queued, and only then is Stripe called, with the key the refund was written with.
+ */
+export async function requestRefund(
+  deps: RefundsDeps,
+  caller: Caller,
+  input: { clinicId: string; paymentId: string; body: RefundBody; requestKey: string | undefined },
+) {
+  let plan: RefundPlan | undefined;
+  await updatePayment(deps.payments, input.clinicId, input.paymentId, async (current) => {
+    if (!current)
+      throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
+    plan = planRefund(current, {
+      refundKey: input.requestKey,
+      amount: input.body.amount,
+      reason: input.body.reason ?? null,
+      requestedBy: caller.userId,
+      now: deps.now(),
+      idempotencyKeyFor: (refundKey) => refundIdempotencyKey(input.clinicId, input.paymentId, refundKey),
+      newRefundKey: deps.newRefundKey,
+    });
+    if (plan.kind !== 'new') return { outcome: 'stale' };
+    return {
+      outcome: 'applied',
+      record: { ...plan.record, updatedAt: deps.now().toISOString(), version: current.version + 1 },
+    };
+  });
+  if (!plan) throw new Error('No refund plan was made.');
+  switch (plan.kind) {
+    case 'not_refundable':
+      throw new ConflictError(
+        'payment_not_refundable',
+        `Only a succeeded payment can be refunded; this one is ${plan.status}.`,
+      );
+    case 'exceeds_remaining':
+      throw new AppError(
+        422,
+        'refund_exceeds_remaining',
+        `The refund of ${plan.requested} exceeds the ${plan.remaining} that remains refundable (pending refunds count).`,
+        { remaining: plan.remaining },
+      );
+    case 'existing':
+      if (plan.refund.refundId !== null || plan.refund.status !== 'pending') return view(plan.refund);
+      break;
+    case 'new':
+      break;
+  }
+  const refund = plan.refund;
+  const record = await deps.payments.get(input.clinicId, input.paymentId);
+  const secretKey = record && (await deps.secrets.get(input.clinicId))?.[record.mode]?.secretKey;
+  if (!record || !secretKey) {
+    throw new ConflictError(
+      'stripe_not_connected',
+      'This clinic has no Stripe connection for the payment’s mode.',
+    );
+  }
+  if (plan.kind === 'new') {
+    await deps.queue.send(
+      'refunds',
+      {
+        kind: 'basis.refund_reconcile',
+        clinicId: input.clinicId,
+        mode: record.mode,
+        paymentId: input.paymentId,
+        refundKey: refund.refundKey,
+      },
+      { delaySeconds: refundReconcileDelaySeconds },
+    );
+  }
+  try {
+    return view(await sendRefundToStripe(deps, record, refund, secretKey));
+  } catch (error) {
+    if (error instanceof StripeRequestRejected) {
+      throw new AppError(
+        422,
+        'refund_rejected',
+        error.message.replace(/^Stripe refused the request: /, 'Stripe refused the refund: '),
+      );
+    }
+    if (error instanceof StripeUnavailable) {
+      // Stripe did not answer: the refund stays pending and the reconcile message completes it with the same key.
+      deps.logger.warn('refund left pending for the reconciler', {
+        paymentId: input.paymentId,
+        refundKey: refund.refundKey,
+      });
+      return view(refund);
+    }
+    throw error;
+  }
+}
