@@ -24,10 +24,10 @@ console.log(
   `\nPayments worker, DynamoDB requests per event (${writes.events} events, batches of 10, DynamoDB Local)`,
 );
 console.log(
-  `  applied event     ${writes.appliedWritesPerEvent.toFixed(2)} writes, ${writes.appliedReadsPerEvent.toFixed(2)} reads`,
+  `  applied event     ${writes.appliedRecordWritesPerEvent.toFixed(2)} record writes + ${writes.appliedLedgerWritesPerEvent.toFixed(2)} ledger writes, ${writes.appliedReadsPerEvent.toFixed(2)} reads`,
 );
 console.log(
-  `  duplicate event   ${writes.duplicateWritesPerEvent.toFixed(2)} writes, ${writes.duplicateReadsPerEvent.toFixed(2)} reads`,
+  `  duplicate event   ${writes.duplicateRecordWritesPerEvent.toFixed(2)} record writes + ${writes.duplicateLedgerWritesPerEvent.toFixed(2)} ledger writes, ${writes.duplicateReadsPerEvent.toFixed(2)} reads`,
 );
 console.log(
   `  raw counts        applied ${JSON.stringify(writes.appliedCounts)}  duplicate ${JSON.stringify(writes.duplicateCounts)}`,

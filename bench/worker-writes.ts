@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { applyPaymentEvent } from '@basis/payments/apply-payment-event';
+import { paymentsWorkerFrom } from '@basis/payments/wiring';
 import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
 import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
+import { createStripeClient } from '@basis/shared/stripe/stripe-client';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { startDynamoDbLocal } from '../local/src/dynamodb-local.ts';
 import { localAwsConfig } from '../local/src/local-aws.ts';
@@ -69,10 +68,14 @@ export async function benchWorkerWrites(payments: number) {
   try {
     await createTable(dynamo, 'bench');
     const counter = countDynamoRequests(dynamo);
-    const store = dynamoPaymentStore(createDocumentClient(dynamo), 'bench');
-    const worker = createWebhookEventWorker(silent, (message) =>
-      applyPaymentEvent({ payments: store, now: () => new Date() }, message),
-    );
+    // The worker as deployed (payment record and event ledger), with a Stripe client it never needs here.
+    const worker = paymentsWorkerFrom({
+      doc: createDocumentClient(dynamo),
+      tableName: 'bench',
+      secrets: { get: async () => undefined, put: async () => {}, delete: async () => {} },
+      stripe: createStripeClient({ BASIS_STRIPE_API_URL: 'http://127.0.0.1:9' }),
+      logger: silent,
+    });
     const context = {} as Context;
     const all = messages(payments);
     // Events of one payment are never in the same batch here, so no conditional write loses a race.
@@ -90,9 +93,11 @@ export async function benchWorkerWrites(payments: number) {
     const per = (counts: Record<string, number>, name: string) => (counts[name] ?? 0) / all.length;
     return {
       events: all.length,
-      appliedWritesPerEvent: per(applied, 'PutItemCommand'),
+      appliedRecordWritesPerEvent: per(applied, 'PutItemCommand'),
+      appliedLedgerWritesPerEvent: per(applied, 'UpdateItemCommand'),
       appliedReadsPerEvent: per(applied, 'GetItemCommand'),
-      duplicateWritesPerEvent: per(duplicates, 'PutItemCommand'),
+      duplicateRecordWritesPerEvent: per(duplicates, 'PutItemCommand'),
+      duplicateLedgerWritesPerEvent: per(duplicates, 'UpdateItemCommand'),
       duplicateReadsPerEvent: per(duplicates, 'GetItemCommand'),
       appliedCounts: applied,
       duplicateCounts: duplicates,

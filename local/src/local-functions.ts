@@ -1,16 +1,21 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createConnectApi } from '@basis/connect/connect-api';
-import { applyPaymentEvent } from '@basis/payments/apply-payment-event';
-import { createPaymentsApi } from '@basis/payments/payments-api';
+import { paymentsApiFrom, paymentsWorkerFrom } from '@basis/payments/wiring';
+import { sqsContinuationQueue } from '@basis/payouts/continuation-queue';
+import { createPayoutsApi } from '@basis/payouts/payouts-api';
+import { createPayoutsWorker, defaultTimeReserveMs } from '@basis/payouts/payouts-worker';
+import { refundsApiFrom, refundsWorkerFrom } from '@basis/refunds/wiring';
+import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
 import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
+import { dynamoPayoutStore } from '@basis/shared/adapters/dynamo-payout-store';
 import type { Logger } from '@basis/shared/adapters/logger';
 import { sqsEventQueue } from '@basis/shared/adapters/sqs-event-queue';
 import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
 import { stripeConnectGateway } from '@basis/shared/stripe/connect-gateway';
+import { stripePayoutsGateway } from '@basis/shared/stripe/payouts-gateway';
 import { stripeApiVersion } from '@basis/shared/stripe/stripe-client';
 import type { FunctionName, QueueName, queues } from '@basis/shared/topology';
-import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
 import { handler as healthHandler } from '@basis/webhook-ingest/health-handler';
 import { createWebhookRoute } from '@basis/webhook-ingest/webhook-route';
 import type Stripe from 'stripe';
@@ -27,6 +32,8 @@ export interface LocalFunctionDeps {
   publicBaseUrl: string;
   logger: (service: string) => Logger;
   now?: () => Date;
+  /** Balance transactions per page when reconciling payouts (tests use a small one to span pages). */
+  payoutsPageSize?: number;
 }
 
 /** Functions that consume a queue; every other function serves HTTP routes. */
@@ -46,12 +53,21 @@ export interface LocalFunctions {
 export function createLocalFunctions(deps: LocalFunctionDeps): LocalFunctions {
   const now = deps.now ?? (() => new Date());
   const payments = dynamoPaymentStore(deps.doc, deps.tableName);
+  const payouts = dynamoPayoutStore(deps.doc, deps.tableName);
+  const queue = sqsEventQueue(deps.sqs, deps.queueUrls);
+  const paymentClients = {
+    doc: deps.doc,
+    tableName: deps.tableName,
+    secrets: deps.secrets,
+    stripe: deps.stripe,
+    now,
+  };
   return {
     http: {
       health: healthHandler,
       webhookIngest: createWebhookRoute({
         secrets: deps.secrets,
-        queue: sqsEventQueue(deps.sqs, deps.queueUrls),
+        queue,
         logger: deps.logger('webhook-ingest'),
         now,
       }),
@@ -63,12 +79,27 @@ export function createLocalFunctions(deps: LocalFunctionDeps): LocalFunctions {
         logger: deps.logger('connect'),
         now,
       }),
-      paymentsApi: createPaymentsApi({ payments, logger: deps.logger('payments-api') }),
+      paymentsApi: paymentsApiFrom({ ...paymentClients, logger: deps.logger('payments-api') }),
+      refundsApi: refundsApiFrom({ ...paymentClients, queue, logger: deps.logger('refunds-api') }),
+      payoutsApi: createPayoutsApi({ payouts, logger: deps.logger('payouts-api') }),
     },
     workers: {
-      paymentsWorker: createWebhookEventWorker(deps.logger('payments-worker'), (message) =>
-        applyPaymentEvent({ payments, now }, message),
-      ),
+      paymentsWorker: paymentsWorkerFrom({ ...paymentClients, logger: deps.logger('payments-worker') }),
+      refundsWorker: refundsWorkerFrom({ ...paymentClients, queue, logger: deps.logger('refunds-worker') }),
+      payoutsWorker: createPayoutsWorker({
+        payouts,
+        payments,
+        secrets: deps.secrets,
+        stripe: stripePayoutsGateway(
+          deps.stripe,
+          deps.payoutsPageSize === undefined ? {} : { pageSize: deps.payoutsPageSize },
+        ),
+        continuation: sqsContinuationQueue(deps.sqs, deps.queueUrls.payouts),
+        logger: deps.logger('payouts-worker'),
+        now,
+        timeReserveMs: defaultTimeReserveMs,
+        ledger: dynamoEventLedger(deps.doc, deps.tableName),
+      }),
     },
   };
 }

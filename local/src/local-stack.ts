@@ -13,6 +13,7 @@ import { fileSecretStore } from './file-secret-store.ts';
 import { localAwsConfig } from './local-aws.ts';
 import { createLocalFunctions } from './local-functions.ts';
 import { createQueues, createTable, type ProvisionedQueue, type QueueOverrides } from './provision.ts';
+import { forbidScans } from './request-counter.ts';
 import { type QueuePoller, type SqsFunction, startQueuePoller } from './sqs-poller.ts';
 
 export interface LocalStackOptions {
@@ -31,6 +32,8 @@ export interface LocalStackOptions {
   /** Wraps each worker, e.g. to inject a crash after the worker ran. */
   wrapWorker?: (queue: QueueName, worker: SqsFunction) => SqsFunction;
   now?: () => Date;
+  /** Balance transactions per page when reconciling payouts (default 100, Stripe's maximum). */
+  payoutsPageSize?: number;
 }
 
 export interface LocalStack {
@@ -53,6 +56,7 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const prefix = options.namePrefix ?? 'basis-local-';
   const dynamo = new DynamoDBClient(localAwsConfig(options.dynamoEndpoint));
+  forbidScans(dynamo);
   const doc = createDocumentClient(dynamo);
   const sqs = new SQSClient(localAwsConfig(options.sqsEndpoint));
   const tableName = `${prefix}table`;
@@ -75,6 +79,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     publicBaseUrl: api.url,
     logger,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.payoutsPageSize ? { payoutsPageSize: options.payoutsPageSize } : {}),
   });
   api.mount(functions.http);
   const pollerLog = logger('local-event-source');

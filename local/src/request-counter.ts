@@ -38,3 +38,19 @@ export function countDynamoRequests(client: DynamoDBClient): RequestCounter {
     },
   };
 }
+
+/**
+ * Makes a DynamoDB client refuse Scan: every access path of the system is a key lookup or a Query on the table or
+ * its index. The local stack installs it, so a code path that scans fails in every test that reaches it.
+ */
+export function forbidScans(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'ScanCommand') {
+        throw new Error('Scan is not allowed: use a key, or a Query on the table or its index.');
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'basisForbidScans', override: true },
+  );
+}

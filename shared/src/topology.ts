@@ -47,7 +47,7 @@ export interface QueueDefinition {
   oldestMessageAlarmSeconds: number;
 }
 
-const allQueueNames = ['payments'] as const;
+const allQueueNames = ['payments', 'refunds', 'payouts'] as const;
 export type QueueName = (typeof allQueueNames)[number];
 export const queueNames: readonly QueueName[] = allQueueNames;
 
@@ -79,10 +79,10 @@ export const functions = {
   paymentsApi: {
     service: 'payments',
     entry: 'services/payments/src/api-handler.ts',
-    description: 'Payments HTTP API',
+    description: 'Payments HTTP API: pricing, booking payments, saved cards, payment lists, the event ledger',
     memoryMb: 512,
-    timeoutSeconds: 10,
-    access: { table: 'read', secrets: 'none', sendsTo: [] },
+    timeoutSeconds: 20,
+    access: { table: 'readWrite', secrets: 'read', sendsTo: [] },
   },
   paymentsWorker: {
     service: 'payments',
@@ -91,6 +91,38 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 20,
     access: { table: 'readWrite', secrets: 'read', sendsTo: [] },
+  },
+  refundsApi: {
+    service: 'refunds',
+    entry: 'services/refunds/src/api-handler.ts',
+    description: 'Refunds HTTP API: staff-issued full and partial refunds',
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    access: { table: 'readWrite', secrets: 'read', sendsTo: ['refunds'] },
+  },
+  refundsWorker: {
+    service: 'refunds',
+    entry: 'services/refunds/src/worker-handler.ts',
+    description: 'Applies refund, charge.refunded and dispute events; completes refunds left pending',
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    access: { table: 'readWrite', secrets: 'read', sendsTo: [] },
+  },
+  payoutsWorker: {
+    service: 'payouts',
+    entry: 'services/payouts/src/worker-handler.ts',
+    description: 'Applies payout.* events and reconciles paid payouts with payments and refunds',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    access: { table: 'readWrite', secrets: 'read', sendsTo: ['payouts'] },
+  },
+  payoutsApi: {
+    service: 'payouts',
+    entry: 'services/payouts/src/api-handler.ts',
+    description: 'Payouts HTTP API',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    access: { table: 'read', secrets: 'none', sendsTo: [] },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
@@ -107,6 +139,26 @@ export const queues = {
     dlqRetentionDays: 14,
     oldestMessageAlarmSeconds: 300,
   },
+  refunds: {
+    consumer: 'refundsWorker',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+    oldestMessageAlarmSeconds: 300,
+  },
+  payouts: {
+    consumer: 'payoutsWorker',
+    batchSize: 5,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+    oldestMessageAlarmSeconds: 900,
+  },
 } as const satisfies Record<QueueName, QueueDefinition>;
 
 /** Stripe event types the system handles, and the queue each goes to. Any other type is acknowledged and ignored. */
@@ -116,6 +168,25 @@ export const eventRouting: Readonly<Record<string, QueueName>> = {
   'payment_intent.processing': 'payments',
   'payment_intent.requires_action': 'payments',
   'payment_intent.canceled': 'payments',
+  'charge.succeeded': 'payments',
+  'charge.failed': 'payments',
+  'payment_method.attached': 'payments',
+  'payment_method.detached': 'payments',
+  'setup_intent.succeeded': 'payments',
+  'charge.refunded': 'refunds',
+  'refund.created': 'refunds',
+  'refund.updated': 'refunds',
+  'refund.failed': 'refunds',
+  'charge.refund.updated': 'refunds',
+  'charge.dispute.created': 'refunds',
+  'charge.dispute.updated': 'refunds',
+  'charge.dispute.closed': 'refunds',
+  'payout.created': 'payouts',
+  'payout.updated': 'payouts',
+  'payout.paid': 'payouts',
+  'payout.failed': 'payouts',
+  'payout.canceled': 'payouts',
+  'payout.reconciliation_completed': 'payouts',
 };
 
 export const handledEventTypes: readonly string[] = Object.keys(eventRouting);
@@ -171,9 +242,81 @@ export const httpRoutes: readonly RouteDefinition[] = [
   },
   {
     method: 'GET',
+    path: '/v1/clinics/{clinicId}/payouts',
+    function: 'payoutsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/payouts/{payoutId}',
+    function: 'payoutsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/clinics/{clinicId}/services/{serviceId}/pricing',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/services/{serviceId}/pricing',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/clinics/{clinicId}/bookings/{bookingId}/payment',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/clinics/{clinicId}/clients/{clientId}/payment-methods/setup',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'client'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/clients/{clientId}/payment-methods',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'client'] },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/clinics/{clinicId}/clients/{clientId}/payment-methods/{paymentMethodId}',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'client'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/payments',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'GET',
     path: '/v1/clinics/{clinicId}/payments/{paymentId}',
     function: 'paymentsApi',
     auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/clinics/{clinicId}/payments/{paymentId}/refunds',
+    function: 'refundsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/reports/payments',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/events',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin'] },
   },
 ];
 

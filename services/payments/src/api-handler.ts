@@ -1,10 +1,14 @@
 import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
 import { createLogger } from '@basis/shared/adapters/logger';
 import { tableConfigFromEnv } from '@basis/shared/config/table-config';
-import { createPaymentsApi } from './payments-api.ts';
+import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
+import { createStripeClient } from '@basis/shared/stripe/stripe-client';
+import { paymentsApiFrom } from './wiring.ts';
 
-export const handler = createPaymentsApi({
-  payments: dynamoPaymentStore(createDocumentClient(), tableConfigFromEnv().tableName),
+export const handler = paymentsApiFrom({
+  doc: createDocumentClient(),
+  tableName: tableConfigFromEnv().tableName,
+  secrets: secretStoreFromEnv(),
+  stripe: createStripeClient(),
   logger: createLogger('payments-api'),
 });

@@ -1,39 +1,75 @@
 import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import { ConcurrentUpdateError, type PaymentStore } from '@basis/shared/records/payment';
+import type { CustomerStore } from '@basis/shared/records/customer';
+import type { PaymentStore } from '@basis/shared/records/payment';
+import { updatePayment } from '@basis/shared/records/update-payment';
+import type { CardReference } from '@basis/shared/stripe/payments-gateway';
+import type { Mode } from '@basis/shared/topology';
 import type { EventOutcome } from '@basis/shared/worker/webhook-event-worker';
-import { applyPaymentIntentEvent, paymentIntentFacts } from './domain/payment-intent-event.ts';
+import { applyCardEvent } from './apply-card-event.ts';
+import { applyChargeEvent } from './apply-charge-event.ts';
+import {
+  applyPaymentIntentEvent,
+  type PaymentIntentFacts,
+  paymentIntentFacts,
+  type StripePaymentIntent,
+} from './domain/payment-intent-event.ts';
+
+/** Reads from the clinic's Stripe account, with the clinic's key for the mode. */
+export interface StripeReader {
+  paymentIntent(clinicId: string, mode: Mode, paymentIntentId: string): Promise<StripePaymentIntent>;
+  paymentMethod(clinicId: string, mode: Mode, paymentMethodId: string): Promise<CardReference>;
+}
 
 export interface ApplyPaymentEventDeps {
   payments: PaymentStore;
+  customers: CustomerStore;
+  stripe: StripeReader;
   now: () => Date;
 }
 
-/** Conditional writes that lose a race are re-read and re-decided; more losses than this is a real problem. */
-const maxAttempts = 5;
-
 /**
- * Applies one webhook event to its payment record: read, decide (pure), one conditional write. A duplicate or
- * stale event costs no write. A write that lost a race with another delivery is decided again on fresh data.
+ * Applies a PaymentIntent snapshot (from an event, or from an API answer) to its payment record. Where the payload
+ * cannot settle the order against what is stored (two snapshots of the same second), the PaymentIntent is read
+ * from Stripe and that answer decides.
  */
+export function applyPaymentIntentFacts(
+  deps: Pick<ApplyPaymentEventDeps, 'payments' | 'now'> & { stripe: Pick<StripeReader, 'paymentIntent'> },
+  context: { clinicId: string; mode: Mode },
+  facts: PaymentIntentFacts,
+): Promise<EventOutcome> {
+  return updatePayment(deps.payments, context.clinicId, facts.paymentIntent.id, async (current) => {
+    const decision = applyPaymentIntentEvent(current, facts, { ...context, now: deps.now() });
+    if (decision.outcome !== 'ambiguous') return decision;
+    const live = await deps.stripe.paymentIntent(context.clinicId, context.mode, facts.paymentIntent.id);
+    const settled = applyPaymentIntentEvent(
+      current,
+      { ...facts, paymentIntent: live, authoritative: true },
+      {
+        ...context,
+        now: deps.now(),
+      },
+    );
+    if (settled.outcome === 'ambiguous') throw new Error('An authoritative snapshot cannot be ambiguous.');
+    return settled;
+  });
+}
+
+/** The payments worker: PaymentIntent, charge and saved-card events. */
 export async function applyPaymentEvent(
   deps: ApplyPaymentEventDeps,
   message: WebhookEventMessage,
 ): Promise<EventOutcome> {
-  if (!message.event.type.startsWith('payment_intent.')) return 'ignored';
-  const facts = paymentIntentFacts(message.event);
-  for (let attempt = 1; ; attempt++) {
-    const current = await deps.payments.get(message.clinicId, facts.paymentIntent.id);
-    const decision = applyPaymentIntentEvent(current, facts, {
-      clinicId: message.clinicId,
-      mode: message.mode,
-      now: deps.now(),
-    });
-    if (decision.outcome !== 'applied') return decision.outcome;
-    try {
-      await deps.payments.save(decision.record, current?.version);
-      return 'applied';
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= maxAttempts) throw error;
-    }
+  const { type } = message.event;
+  if (type.startsWith('payment_intent.')) {
+    return applyPaymentIntentFacts(deps, message, paymentIntentFacts(message.event));
   }
+  if (type === 'charge.succeeded' || type === 'charge.failed') return applyChargeEvent(deps, message);
+  if (
+    type === 'payment_method.attached' ||
+    type === 'payment_method.detached' ||
+    type === 'setup_intent.succeeded'
+  ) {
+    return applyCardEvent(deps, message);
+  }
+  return 'ignored';
 }

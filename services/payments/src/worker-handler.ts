@@ -1,12 +1,14 @@
 import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
 import { createLogger } from '@basis/shared/adapters/logger';
 import { tableConfigFromEnv } from '@basis/shared/config/table-config';
-import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
-import { applyPaymentEvent } from './apply-payment-event.ts';
+import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
+import { createStripeClient } from '@basis/shared/stripe/stripe-client';
+import { paymentsWorkerFrom } from './wiring.ts';
 
-const payments = dynamoPaymentStore(createDocumentClient(), tableConfigFromEnv().tableName);
-
-export const handler = createWebhookEventWorker(createLogger('payments-worker'), (message) =>
-  applyPaymentEvent({ payments, now: () => new Date() }, message),
-);
+export const handler = paymentsWorkerFrom({
+  doc: createDocumentClient(),
+  tableName: tableConfigFromEnv().tableName,
+  secrets: secretStoreFromEnv(),
+  stripe: createStripeClient(),
+  logger: createLogger('payments-worker'),
+});

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoCustomerStore } from '@basis/shared/adapters/dynamo-customer-store';
 import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
 import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
 import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
@@ -14,7 +15,13 @@ const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
 const counter = countDynamoRequests(dynamo);
 const tableName = `apply-${Math.random().toString(36).slice(2)}`;
 const payments = dynamoPaymentStore(createDocumentClient(dynamo), tableName);
-const deps = { payments, now: () => new Date() };
+const unreachable = () => Promise.reject(new Error('these tests never read from Stripe'));
+const deps = {
+  payments,
+  customers: dynamoCustomerStore(createDocumentClient(dynamo), tableName),
+  stripe: { paymentIntent: unreachable, paymentMethod: unreachable },
+  now: () => new Date(),
+};
 
 beforeAll(() => createTable(dynamo, tableName));
 afterAll(() => dynamo.destroy());

@@ -25,22 +25,60 @@ function event(
   return { ...base, id, created, data: { ...base.data, object: { ...base.data.object, metadata: meta } } };
 }
 
-/** Applies events in order as the worker does; returns the record and each outcome. */
-function run(events: readonly StripeEvent[]) {
+/**
+ * Applies events in order as the worker does; returns the record and each outcome. Where the payloads cannot be
+ * ordered, the worker reads the PaymentIntent from Stripe: `stripeNow` plays that answer (Stripe's state now, the
+ * same whatever order the events were delivered in).
+ */
+function run(events: readonly StripeEvent[], stripeNow?: StripeEvent) {
   let record: PaymentRecord | undefined;
   const outcomes: string[] = [];
   for (const item of events) {
-    const decision = applyPaymentIntentEvent(record, paymentIntentFacts(item), context);
+    const facts = paymentIntentFacts(item);
+    let decision = applyPaymentIntentEvent(record, facts, context);
+    if (decision.outcome === 'ambiguous') {
+      if (!stripeNow) throw new Error('ambiguous without a Stripe answer');
+      const live = paymentIntentFacts(stripeNow).paymentIntent;
+      decision = applyPaymentIntentEvent(
+        record,
+        { ...facts, paymentIntent: live, authoritative: true },
+        context,
+      );
+      outcomes.push('re-read');
+    }
     outcomes.push(decision.outcome);
     if (decision.outcome === 'applied') record = decision.record;
   }
   return { record, outcomes };
 }
 
-/** What a reader can see: everything but bookkeeping that legitimately depends on arrival order. */
+/** The event whose snapshot is Stripe's state now: the latest, the most advanced within a second. */
+function latestOf(events: readonly StripeEvent[]): StripeEvent {
+  const rank = (e: StripeEvent) =>
+    [
+      'payment_intent.payment_failed',
+      'payment_intent.requires_action',
+      'payment_intent.processing',
+      'payment_intent.succeeded',
+    ].indexOf(e.type);
+  return [...events]
+    .sort((a, b) => a.created - b.created || rank(a) - rank(b) || a.id.localeCompare(b.id))
+    .at(-1) as StripeEvent;
+}
+
+/**
+ * What a reader can see: everything but bookkeeping that legitimately depends on arrival order (which events were
+ * seen, how many writes, and whether an event or a read from Stripe set the status).
+ */
 function visible(record: PaymentRecord | undefined) {
   if (!record) return undefined;
-  const { appliedEventIds: _ids, version: _version, updatedAt: _updated, ...rest } = record;
+  const {
+    appliedEventIds: _ids,
+    version: _version,
+    updatedAt: _updated,
+    statusSource: _source,
+    ...rest
+  } = record;
   return rest;
 }
 
@@ -111,6 +149,20 @@ describe('applying PaymentIntent events to a payment record', () => {
     expect(record).toMatchObject({ status: 'succeeded', bookingId: 'bk_1', clientId: 'cl_1' });
   });
 
+  it('reads the PaymentIntent from Stripe when two snapshots of the same second disagree, and that answer decides', () => {
+    const failed = event('payment_intent.payment_failed', 'evt_f', 100);
+    const action = event('payment_intent.requires_action', 'evt_a', 100);
+    const { record, outcomes } = run([failed, action], failed);
+    expect(outcomes).toEqual(['applied', 're-read', 'applied']);
+    expect(record?.status).toBe('failed');
+    expect(record?.statusSource).toMatchObject({ created: 100, authoritative: true });
+    // A later delivery of either snapshot of that second is now stale.
+    expect(applyPaymentIntentEvent(record, paymentIntentFacts(action), context).outcome).toBe('duplicate');
+    expect(
+      run([failed, action, event('payment_intent.requires_action', 'evt_b', 100)], failed).record?.status,
+    ).toBe('failed');
+  });
+
   it('ends in the same record for every order and repetition of one payment’s events', () => {
     // A story with events in the same second (ties) and a stale failure before success.
     const story = [
@@ -120,7 +172,8 @@ describe('applying PaymentIntent events to a payment record', () => {
       event('payment_intent.payment_failed', 'evt_4', 101),
       event('payment_intent.succeeded', 'evt_5', 101),
     ];
-    const reference = visible(run(story).record);
+    const stripeNow = latestOf(story);
+    const reference = visible(run(story, stripeNow).record);
     expect(reference?.status).toBe('succeeded');
     fc.assert(
       fc.property(
@@ -130,7 +183,7 @@ describe('applying PaymentIntent events to a payment record', () => {
           const deliveries = [...order];
           for (const index of repeats)
             deliveries.splice(index % (deliveries.length + 1), 0, story[index] as StripeEvent);
-          expect(visible(run(deliveries).record)).toEqual(reference);
+          expect(visible(run(deliveries, stripeNow).record)).toEqual(reference);
         },
       ),
       { numRuns: 2000 },
@@ -162,7 +215,10 @@ describe('applying PaymentIntent events to a payment record', () => {
       fc.property(eventsAndAnOrder, ([specs, order]) => {
         const toEvent = (spec: (typeof specs)[number]) => event(spec.type, `evt_${spec.n}`, spec.created);
         const delivered = [...order, ...order.slice(0, 2)].map(toEvent);
-        expect(visible(run(delivered).record)).toEqual(visible(run(specs.map(toEvent)).record));
+        const stripeNow = latestOf(specs.map(toEvent));
+        expect(visible(run(delivered, stripeNow).record)).toEqual(
+          visible(run(specs.map(toEvent), stripeNow).record),
+        );
       }),
       { numRuns: 2000 },
     );

@@ -28,6 +28,7 @@ let secrets: SecretStore;
 const queue: EventQueue = {
   send: async (_queue, message) => {
     if (queueFails) throw new Error('SQS is down');
+    if (message.kind !== 'stripe.webhook_event') throw new Error(`ingest sent a ${message.kind}`);
     sent.push(message);
   },
 };

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { paymentKeys } from '../records/keys.ts';
 import { ConcurrentUpdateError, type PaymentStore, paymentRecordSchema } from '../records/payment.ts';
+import { queryPage } from './dynamo-paged-query.ts';
 
 const entityType = 'payment';
 
@@ -18,6 +19,42 @@ export function dynamoPaymentStore(doc: DynamoDBDocumentClient, tableName: strin
       );
       if (!output.Item) return undefined;
       return paymentRecordSchema.parse(output.Item);
+    },
+    async list(clinicId, mode, query) {
+      const filters: string[] = [];
+      const values: Record<string, unknown> = {
+        ':pk': paymentKeys.byDate(clinicId, mode, '', '').gsi1pk,
+        // `<createdAt>#<id>` sorts after `<createdAt>`: BETWEEN from AND to keeps `from` and excludes `to`.
+        ':from': query.from ?? '0',
+        ':to': query.to ?? '9',
+      };
+      if (query.status) {
+        filters.push('#status = :status');
+        values[':status'] = query.status;
+      }
+      if (query.clientId) {
+        filters.push('clientId = :clientId');
+        values[':clientId'] = query.clientId;
+      }
+      const page = await queryPage(
+        doc,
+        {
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+          ScanIndexForward: false,
+          ExpressionAttributeValues: values,
+          ...(query.status ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        },
+        {
+          limit: query.limit,
+          cursor: query.cursor,
+          keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+          map: (item) => paymentRecordSchema.parse(item),
+        },
+      );
+      return page;
     },
     async save(record, expectedVersion) {
       const item = {

@@ -4,6 +4,17 @@ import type { Mode } from '../topology.ts';
  * Key design of the single table (see docs/architecture.md):
  * - a payment:           pk CLINIC#<clinicId>  sk PAYMENT#<paymentId>
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYMENTS  gsi1sk <createdAt>#<paymentId>
+ * - a service's price:   pk CLINIC#<clinicId>  sk PRICING#<serviceId>
+ * - a booking's payment: pk CLINIC#<clinicId>  sk BOOKING#<mode>#<bookingId>
+ * - a client's customer: pk CLINIC#<clinicId>  sk CUSTOMER#<mode>#<clientId>
+ *   and its reverse:     pk CLINIC#<clinicId>  sk STRIPE_CUSTOMER#<customerId>
+ * - a saved card:        pk CLINIC#<clinicId>  sk CARD#<mode>#<paymentMethodId>
+ *   a customer's cards   gsi1pk CLINIC#<clinicId>#<mode>#CARDS#<customerId>  gsi1sk <paymentMethodId>
+ * - the event ledger:    pk CLINIC#<clinicId>#<mode>#EVENTS  sk <created, 10 digits>#<eventId>
+ * - a payout:            pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>
+ *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYOUTS  gsi1sk <createdAt>#<payoutId>
+ * - a payout's item:     pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>#ITEM#<balanceTransactionId>
+ *   (one Query on sk between PAYOUT#<payoutId> and PAYOUT#<payoutId>#~ reads a payout and its items)
  */
 export const paymentKeys = {
   primary: (clinicId: string, paymentId: string) => ({
@@ -13,5 +24,63 @@ export const paymentKeys = {
   byDate: (clinicId: string, mode: Mode, createdAt: string, paymentId: string) => ({
     gsi1pk: `CLINIC#${clinicId}#${mode}#PAYMENTS`,
     gsi1sk: `${createdAt}#${paymentId}`,
+  }),
+};
+
+export const pricingKey = (clinicId: string, serviceId: string) => ({
+  pk: `CLINIC#${clinicId}`,
+  sk: `PRICING#${serviceId}`,
+});
+
+export const bookingKey = (clinicId: string, mode: Mode, bookingId: string) => ({
+  pk: `CLINIC#${clinicId}`,
+  sk: `BOOKING#${mode}#${bookingId}`,
+});
+
+export const customerKeys = {
+  byClient: (clinicId: string, mode: Mode, clientId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `CUSTOMER#${mode}#${clientId}`,
+  }),
+  byStripeId: (clinicId: string, customerId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `STRIPE_CUSTOMER#${customerId}`,
+  }),
+};
+
+export const cardKeys = {
+  primary: (clinicId: string, mode: Mode, paymentMethodId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `CARD#${mode}#${paymentMethodId}`,
+  }),
+  byCustomer: (clinicId: string, mode: Mode, customerId: string, paymentMethodId: string) => ({
+    gsi1pk: `CLINIC#${clinicId}#${mode}#CARDS#${customerId}`,
+    gsi1sk: paymentMethodId,
+  }),
+};
+
+export const ledgerKeys = {
+  partition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#EVENTS`,
+  entry: (clinicId: string, mode: Mode, created: number, eventId: string) => ({
+    pk: `CLINIC#${clinicId}#${mode}#EVENTS`,
+    sk: `${String(created).padStart(10, '0')}#${eventId}`,
+  }),
+};
+
+export const payoutKeys = {
+  primary: (clinicId: string, payoutId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `PAYOUT#${payoutId}`,
+  }),
+  item: (clinicId: string, payoutId: string, balanceTransactionId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `PAYOUT#${payoutId}#ITEM#${balanceTransactionId}`,
+  }),
+  /** Sort-key bounds of a payout and its items: nothing else sorts between them (Stripe ids have no `#`). */
+  withItems: (payoutId: string) => ({ from: `PAYOUT#${payoutId}`, to: `PAYOUT#${payoutId}#~` }),
+  byDatePartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#PAYOUTS`,
+  byDate: (clinicId: string, mode: Mode, createdAt: string, payoutId: string) => ({
+    gsi1pk: `CLINIC#${clinicId}#${mode}#PAYOUTS`,
+    gsi1sk: `${createdAt}#${payoutId}`,
   }),
 };

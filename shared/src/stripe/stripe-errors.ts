@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { AppError } from '../http/errors.ts';
+import { AppError, ConflictError } from '../http/errors.ts';
 
 /** Stripe refused the key itself (401): wrong, revoked or of another mode. */
 export class StripeKeyRejected extends Error {
@@ -25,6 +25,16 @@ export class StripeObjectMissing extends Error {
   }
 }
 
+/** Stripe understood the request and refused it (400): e.g. a refund larger than what Stripe still holds. */
+export class StripeRequestRejected extends AppError {
+  constructor(
+    message: string,
+    readonly stripeCode: string | undefined,
+  ) {
+    super(502, 'stripe_error', `Stripe refused the request: ${message}`);
+  }
+}
+
 /** Stripe failed, could not be reached, or answered something we did not expect: 502 to our caller. */
 export class StripeUnavailable extends AppError {
   constructor(message = 'Stripe could not complete the request. Please try again.', cause?: unknown) {
@@ -40,8 +50,17 @@ export class StripeUnavailable extends AppError {
 export function translateStripeError(error: unknown): Error {
   if (error instanceof Stripe.errors.StripeAuthenticationError) return new StripeKeyRejected(error.message);
   if (error instanceof Stripe.errors.StripePermissionError) return new StripePermissionDenied(error.message);
+  if (error instanceof Stripe.errors.StripeIdempotencyError) {
+    return new ConflictError(
+      'request_in_progress',
+      'The same operation is under way with other details; try again.',
+    );
+  }
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
     return new StripeObjectMissing(error.message);
+  }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) {
+    return new StripeRequestRejected(error.message, error.code);
   }
   return new StripeUnavailable(undefined, error);
 }

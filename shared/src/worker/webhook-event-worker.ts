@@ -2,6 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../adapters/logger.ts';
 import { type WebhookEventMessage, webhookEventMessageSchema } from '../contracts/queue-message.ts';
+import type { StripeEvent } from '../contracts/stripe-event.ts';
+import type { EventLedger } from '../records/event-ledger.ts';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
 
@@ -15,10 +17,21 @@ export type SqsWorker = (event: SQSEvent, context: Context) => Promise<SQSBatchR
 export function createWebhookEventWorker(
   logger: Logger,
   apply: (message: WebhookEventMessage) => Promise<EventOutcome>,
+  options: {
+    ledger?: EventLedger;
+    /** Messages the worker's own service sends it (kind other than `stripe.webhook_event`). */
+    internal?: (body: { kind: string }) => Promise<EventOutcome>;
+  } = {},
 ): SqsWorker {
   const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord) => {
-    const message = webhookEventMessageSchema.parse(JSON.parse(record.body));
+    const body = JSON.parse(record.body) as { kind?: unknown };
+    if (options.internal && typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') {
+      const outcome = await options.internal(body as { kind: string });
+      logger.info('message processed', { kind: body.kind, messageId: record.messageId, outcome });
+      return;
+    }
+    const message = webhookEventMessageSchema.parse(body);
     const context = {
       clinicId: message.clinicId,
       mode: message.mode,
@@ -27,14 +40,56 @@ export function createWebhookEventWorker(
       messageId: record.messageId,
       receiveCount: record.attributes.ApproximateReceiveCount,
     };
+    const recordOutcome = async (outcome: EventOutcome | 'failed', reason: string | null) =>
+      options.ledger?.record({
+        clinicId: message.clinicId,
+        mode: message.mode,
+        eventId: message.event.id,
+        type: message.event.type,
+        created: message.event.created,
+        receivedAt: message.receivedAt,
+        outcome,
+        reason,
+        objectId: message.event.data.object.id,
+        paymentId: relatedPaymentId(message.event),
+      });
+    let outcome: EventOutcome;
     try {
-      const outcome = await apply(message);
-      logger.info('event processed', { ...context, outcome });
+      outcome = await apply(message);
     } catch (error) {
       logger.error('event failed', { ...context, error });
+      // Recorded for support; the record is still retried and, after maxReceiveCount, parked in the DLQ.
+      await recordOutcome('failed', failureReason(error)).catch((ledgerError: unknown) =>
+        logger.error('ledger write failed', { ...context, error: ledgerError }),
+      );
       throw error;
     }
+    await recordOutcome(outcome, null);
+    logger.info('event processed', { ...context, outcome });
   };
   return (event, context) =>
     processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+}
+
+/** The payment an event concerns: the PaymentIntent itself, or the one a charge, refund or dispute belongs to. */
+export function relatedPaymentId(event: StripeEvent): string | null {
+  const object = event.data.object;
+  if (object.object === 'payment_intent') return object.id;
+  const paymentIntent = object.payment_intent;
+  if (typeof paymentIntent === 'string') return paymentIntent;
+  if (
+    paymentIntent &&
+    typeof paymentIntent === 'object' &&
+    'id' in paymentIntent &&
+    typeof paymentIntent.id === 'string'
+  ) {
+    return paymentIntent.id;
+  }
+  return null;
+}
+
+/** A short reason for the ledger: the error's class and message, cut short; never a stack or a payload. */
+function failureReason(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  return `${error.name}: ${error.message}`.slice(0, 300);
 }

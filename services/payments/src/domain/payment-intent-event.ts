@@ -41,6 +41,15 @@ export interface PaymentIntentFacts {
   eventId: string;
   eventCreated: number;
   paymentIntent: StripePaymentIntent;
+  /**
+   * A snapshot read from Stripe's API after events it could not order: it stands for that second and outranks
+   * any event snapshot of the same second.
+   */
+  authoritative?: boolean;
+}
+
+export function parsePaymentIntent(value: unknown): StripePaymentIntent {
+  return paymentIntentSchema.parse(value);
 }
 
 export function paymentIntentFacts(event: StripeEvent): PaymentIntentFacts {
@@ -80,11 +89,39 @@ const progressRank: Record<PaymentStatus, number> = {
   canceled: 4,
 };
 
-/** Final statuses never regress; otherwise the later snapshot wins; ties are broken by progress, then event id. */
-function precedes(a: PaymentRecord['statusSource'], b: PaymentRecord['statusSource']): boolean {
-  if (a.rank !== b.rank) return a.rank < b.rank;
+type StatusSource = PaymentRecord['statusSource'];
+
+/**
+ * Final statuses never regress; otherwise the later snapshot wins; in the same second a snapshot read from Stripe
+ * wins; then progress, then event id, so that the order is total.
+ */
+function precedes(a: StatusSource, b: StatusSource): boolean {
+  if (finalRank(a.rank) !== finalRank(b.rank)) return finalRank(a.rank) < finalRank(b.rank);
   if (a.created !== b.created) return a.created < b.created;
+  if (Boolean(a.authoritative) !== Boolean(b.authoritative)) return !a.authoritative;
+  if (a.rank !== b.rank) return a.rank < b.rank;
   return a.eventId < b.eventId;
+}
+
+function finalRank(rank: number): number {
+  return rank >= 100 ? 1 : 0;
+}
+
+/** Two event snapshots of the same second that disagree on a non-final status: their payloads cannot order them. */
+function cannotOrder(a: StatusSource, b: StatusSource): boolean {
+  return (
+    !a.authoritative &&
+    !b.authoritative &&
+    a.created === b.created &&
+    finalRank(a.rank) === 0 &&
+    finalRank(b.rank) === 0 &&
+    a.rank !== b.rank
+  );
+}
+
+/** The status source of a snapshot read from Stripe: one per second, whatever event prompted the read. */
+export function authoritativeEventId(created: number): string {
+  return `stripe_read@${created}`;
 }
 
 function rankOf(status: PaymentStatus): number {
@@ -109,7 +146,9 @@ function failureOf(paymentIntent: StripePaymentIntent, status: PaymentStatus): P
 export type PaymentDecision =
   | { outcome: 'applied'; record: PaymentRecord }
   | { outcome: 'duplicate' }
-  | { outcome: 'stale' };
+  | { outcome: 'stale' }
+  /** The stored and the new snapshot cannot be ordered from their payloads: read the PaymentIntent from Stripe. */
+  | { outcome: 'ambiguous' };
 
 export interface PaymentContext {
   clinicId: string;
@@ -143,7 +182,14 @@ export function applyPaymentIntentEvent(
 ): PaymentDecision {
   const { paymentIntent } = facts;
   const status = statusOf(paymentIntent);
-  const source = { eventId: facts.eventId, created: facts.eventCreated, rank: rankOf(status) };
+  const source: StatusSource = facts.authoritative
+    ? {
+        eventId: authoritativeEventId(facts.eventCreated),
+        created: facts.eventCreated,
+        rank: rankOf(status),
+        authoritative: true,
+      }
+    : { eventId: facts.eventId, created: facts.eventCreated, rank: rankOf(status) };
   const now = context.now.toISOString();
 
   if (!current) {
@@ -163,6 +209,8 @@ export function applyPaymentIntentEvent(
         chargeId: chargeIdOf(paymentIntent),
         failure: failureOf(paymentIntent, status),
         amountRefunded: 0,
+        refunds: [],
+        disputes: [],
         payoutId: null,
         createdAt: new Date(paymentIntent.created * 1000).toISOString(),
         updatedAt: now,
@@ -176,6 +224,7 @@ export function applyPaymentIntentEvent(
   if (current.appliedEventIds.includes(facts.eventId) || current.statusSource.eventId === facts.eventId) {
     return { outcome: 'duplicate' };
   }
+  if (cannotOrder(current.statusSource, source)) return { outcome: 'ambiguous' };
   const filled = fillMissing(current, paymentIntent);
   const fillsSomething =
     filled.bookingId !== current.bookingId ||

@@ -1,0 +1,52 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoBookingPaymentStore } from '@basis/shared/adapters/dynamo-booking-payment-store';
+import { dynamoCustomerStore } from '@basis/shared/adapters/dynamo-customer-store';
+import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
+import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
+import { dynamoPricingStore } from '@basis/shared/adapters/dynamo-pricing-store';
+import type { Logger } from '@basis/shared/adapters/logger';
+import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
+import { stripePaymentsGateway } from '@basis/shared/stripe/payments-gateway';
+import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
+import type Stripe from 'stripe';
+import { applyPaymentEvent } from './apply-payment-event.ts';
+import { createPaymentsApi } from './payments-api.ts';
+import type { PaymentsApiDeps } from './payments-deps.ts';
+import { stripeReader } from './stripe-reader.ts';
+
+/** The clients a payments function is built from: the Lambda handlers pass AWS's, the local runtime the emulators'. */
+export interface PaymentsClients {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  secrets: SecretStore;
+  stripe: Stripe;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function paymentsDeps(clients: PaymentsClients): PaymentsApiDeps {
+  const gateway = stripePaymentsGateway(clients.stripe);
+  return {
+    payments: dynamoPaymentStore(clients.doc, clients.tableName),
+    customers: dynamoCustomerStore(clients.doc, clients.tableName),
+    pricing: dynamoPricingStore(clients.doc, clients.tableName),
+    bookings: dynamoBookingPaymentStore(clients.doc, clients.tableName),
+    ledger: dynamoEventLedger(clients.doc, clients.tableName),
+    secrets: clients.secrets,
+    gateway,
+    stripe: stripeReader(clients.secrets, gateway),
+    logger: clients.logger,
+    now: clients.now ?? (() => new Date()),
+  };
+}
+
+export function paymentsApiFrom(clients: PaymentsClients) {
+  return createPaymentsApi(paymentsDeps(clients));
+}
+
+export function paymentsWorkerFrom(clients: PaymentsClients) {
+  const deps = paymentsDeps(clients);
+  return createWebhookEventWorker(clients.logger, (message) => applyPaymentEvent(deps, message), {
+    ledger: deps.ledger,
+  });
+}
