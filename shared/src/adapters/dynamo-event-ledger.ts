@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type EventLedger, type LedgerView, ledgerRetentionDays } from '../records/event-ledger.ts';
 import { ledgerKeys } from '../records/keys.ts';
@@ -7,47 +6,34 @@ import { queryPage } from './dynamo-paged-query.ts';
 export function dynamoEventLedger(doc: DynamoDBDocumentClient, tableName: string): EventLedger {
   return {
     async record(entry) {
-      const Key = ledgerKeys.entry(entry.clinicId, entry.mode, entry.created, entry.eventId);
-      const expiresAt = entry.created + ledgerRetentionDays * 86_400;
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression:
-              'SET entityType = :entity, eventId = :eventId, #type = :type, created = :created, objectId = :objectId, ' +
-              'paymentId = :paymentId, receivedAt = if_not_exists(receivedAt, :receivedAt), outcome = :outcome, ' +
-              'reason = :reason, lastOutcome = :outcome, expiresAt = :expiresAt ADD deliveries :one',
-            ConditionExpression: 'attribute_not_exists(pk) OR outcome = :failed',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: {
-              ':entity': 'ledger_entry',
-              ':eventId': entry.eventId,
-              ':type': entry.type,
-              ':created': entry.created,
-              ':objectId': entry.objectId,
-              ':paymentId': entry.paymentId,
-              ':receivedAt': entry.receivedAt,
-              ':outcome': entry.outcome,
-              ':reason': entry.reason,
-              ':expiresAt': expiresAt,
-              ':one': 1,
-              ':failed': 'failed',
-            },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // Already settled by an earlier delivery: keep its outcome, count this one.
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression: 'SET lastOutcome = :outcome ADD deliveries :one',
-            ExpressionAttributeValues: { ':outcome': entry.outcome, ':one': 1 },
-          }),
-        );
-      }
+      const decisive = entry.outcome !== 'failed';
+      // One unconditional write per delivery: the first decisive outcome is kept with if_not_exists, a failure
+      // only records its reason, so the entry reads `failed` until a retry settles it.
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: ledgerKeys.entry(entry.clinicId, entry.mode, entry.created, entry.eventId),
+          UpdateExpression:
+            'SET entityType = :entity, eventId = :eventId, #type = :type, created = :created, objectId = :objectId, ' +
+            'paymentId = :paymentId, receivedAt = if_not_exists(receivedAt, :receivedAt), lastOutcome = :outcome, ' +
+            `expiresAt = :expiresAt, ${decisive ? 'outcome = if_not_exists(outcome, :outcome)' : 'failureReason = :reason'} ` +
+            'ADD deliveries :one',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':entity': 'ledger_entry',
+            ':eventId': entry.eventId,
+            ':type': entry.type,
+            ':created': entry.created,
+            ':objectId': entry.objectId,
+            ':paymentId': entry.paymentId,
+            ':receivedAt': entry.receivedAt,
+            ':outcome': entry.outcome,
+            ':expiresAt': entry.created + ledgerRetentionDays * 86_400,
+            ':one': 1,
+            ...(decisive ? {} : { ':reason': entry.reason }),
+          },
+        }),
+      );
     },
 
     async list(clinicId, mode, options) {
@@ -81,8 +67,8 @@ export function dynamoEventLedger(doc: DynamoDBDocumentClient, tableName: string
             mode,
             created: new Date((item.created as number) * 1000).toISOString(),
             receivedAt: item.receivedAt as string,
-            outcome: item.outcome as LedgerView['outcome'],
-            reason: (item.reason as string | null) ?? null,
+            outcome: (item.outcome as LedgerView['outcome'] | undefined) ?? 'failed',
+            reason: item.outcome ? null : ((item.failureReason as string | null) ?? null),
             objectId: item.objectId as string,
             deliveries: item.deliveries as number,
           }),
