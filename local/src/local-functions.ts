@@ -6,6 +6,7 @@ import { sqsContinuationQueue } from '@basis/payouts/continuation-queue';
 import { createPayoutsApi } from '@basis/payouts/payouts-api';
 import { createPayoutsWorker, defaultTimeReserveMs } from '@basis/payouts/payouts-worker';
 import { refundsApiFrom, refundsWorkerFrom } from '@basis/refunds/wiring';
+import { dynamoConnectionRegistry } from '@basis/shared/adapters/dynamo-connection-registry';
 import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
 import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
 import { dynamoPayoutStore } from '@basis/shared/adapters/dynamo-payout-store';
@@ -15,8 +16,9 @@ import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
 import { stripeConnectGateway } from '@basis/shared/stripe/connect-gateway';
 import { stripePayoutsGateway } from '@basis/shared/stripe/payouts-gateway';
 import { stripeApiVersion } from '@basis/shared/stripe/stripe-client';
-import type { FunctionName, QueueName, queues } from '@basis/shared/topology';
+import type { FunctionName, QueueName, queues, ScheduledFunctionName } from '@basis/shared/topology';
 import { handler as healthHandler } from '@basis/webhook-ingest/health-handler';
+import { sweeperFrom } from '@basis/webhook-ingest/sweeper';
 import { createWebhookRoute } from '@basis/webhook-ingest/webhook-route';
 import type Stripe from 'stripe';
 import type { HttpFunction } from './api-gateway-server.ts';
@@ -32,17 +34,21 @@ export interface LocalFunctionDeps {
   publicBaseUrl: string;
   logger: (service: string) => Logger;
   now?: () => Date;
+  /** Age below which the missed-event sweep leaves events to normal delivery (tests use 0). */
+  sweepSettleSeconds?: number;
   /** Balance transactions per page when reconciling payouts (tests use a small one to span pages). */
   payoutsPageSize?: number;
 }
 
 /** Functions that consume a queue; every other function serves HTTP routes. */
 export type WorkerFunctionName = (typeof queues)[QueueName]['consumer'];
-export type HttpFunctionName = Exclude<FunctionName, WorkerFunctionName>;
+export type HttpFunctionName = Exclude<FunctionName, WorkerFunctionName | ScheduledFunctionName>;
+export type ScheduledFunction = () => Promise<unknown>;
 
 export interface LocalFunctions {
   http: Record<HttpFunctionName, HttpFunction>;
   workers: Record<WorkerFunctionName, SqsFunction>;
+  scheduled: Record<ScheduledFunctionName, ScheduledFunction>;
 }
 
 /**
@@ -73,6 +79,7 @@ export function createLocalFunctions(deps: LocalFunctionDeps): LocalFunctions {
       }),
       connectApi: createConnectApi({
         secrets: deps.secrets,
+        connections: dynamoConnectionRegistry(deps.doc, deps.tableName),
         stripe: stripeConnectGateway(deps.stripe),
         publicBaseUrl: deps.publicBaseUrl,
         apiVersion: stripeApiVersion,
@@ -99,6 +106,14 @@ export function createLocalFunctions(deps: LocalFunctionDeps): LocalFunctions {
         now,
         timeReserveMs: defaultTimeReserveMs,
         ledger: dynamoEventLedger(deps.doc, deps.tableName),
+      }),
+    },
+    scheduled: {
+      eventSweeper: sweeperFrom({
+        ...paymentClients,
+        queue,
+        logger: deps.logger('event-sweeper'),
+        ...(deps.sweepSettleSeconds === undefined ? {} : { settleSeconds: deps.sweepSettleSeconds }),
       }),
     },
   };

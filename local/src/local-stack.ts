@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '@basis/shared/adapters/logger';
 import { envNames } from '@basis/shared/config/env-names';
 import { cachedSecretStore } from '@basis/shared/secrets/cached-secret-store';
 import { createStripeClient } from '@basis/shared/stripe/stripe-client';
-import { type QueueName, queueNames, queues } from '@basis/shared/topology';
+import { type QueueName, queueNames, queues, type ScheduledFunctionName } from '@basis/shared/topology';
 import { startApiGatewayServer } from './api-gateway-server.ts';
 import { fileSecretStore } from './file-secret-store.ts';
 import { localAwsConfig } from './local-aws.ts';
@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   now?: () => Date;
   /** Balance transactions per page when reconciling payouts (default 100, Stripe's maximum). */
   payoutsPageSize?: number;
+  /** Age below which the missed-event sweep leaves events to normal delivery (tests use 0). */
+  sweepSettleSeconds?: number;
 }
 
 export interface LocalStack {
@@ -44,6 +46,8 @@ export interface LocalStack {
   dynamo: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   sqs: SQSClient;
+  /** Runs a scheduled function now, as its schedule would. */
+  runScheduled(name: ScheduledFunctionName): Promise<unknown>;
   /** Resolves when every queue poller has found its queue empty after the call. */
   drained(): Promise<void>;
   stop(): Promise<void>;
@@ -80,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger,
     ...(options.now ? { now: options.now } : {}),
     ...(options.payoutsPageSize ? { payoutsPageSize: options.payoutsPageSize } : {}),
+    ...(options.sweepSettleSeconds === undefined ? {} : { sweepSettleSeconds: options.sweepSettleSeconds }),
   });
   api.mount(functions.http);
   const pollerLog = logger('local-event-source');
@@ -105,6 +110,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamo,
     doc,
     sqs,
+    runScheduled: (name) => functions.scheduled[name](),
     drained: async () => {
       await Promise.all(pollers.map((poller) => poller.idle()));
     },

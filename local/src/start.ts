@@ -40,6 +40,12 @@ try {
     stripeApiUrl: stripe.url,
   });
   stoppers.push(stack.stop);
+  // The missed-event sweep runs every 15 minutes in AWS; locally every minute (BASIS_LOCAL_SWEEP_SECONDS).
+  const sweepEvery = Number(process.env.BASIS_LOCAL_SWEEP_SECONDS ?? 60) * 1000;
+  const sweep = setInterval(() => {
+    stack.runScheduled('eventSweeper').catch((error: unknown) => console.error('sweep failed', error));
+  }, sweepEvery);
+  stoppers.push(async () => clearInterval(sweep));
   const token = await signDevToken({ clinicId: demoClinicId, role: 'clinic_admin' });
   console.log(`
 Basis payments is running locally.

@@ -30,6 +30,8 @@ export interface FunctionDefinition {
   memoryMb: number;
   timeoutSeconds: number;
   access: FunctionAccess;
+  /** Run on a schedule (EventBridge in AWS, a timer locally). */
+  schedule?: { rateMinutes: number };
 }
 
 export interface QueueDefinition {
@@ -60,6 +62,15 @@ export const functions = {
     timeoutSeconds: 10,
     access: { table: 'none', secrets: 'read', sendsTo: allQueueNames },
   },
+  eventSweeper: {
+    service: 'webhook-ingest',
+    entry: 'services/webhook-ingest/src/sweep-handler.ts',
+    description: 'Lists recent events from Stripe and enqueues those the ledger lacks (missed webhooks)',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    access: { table: 'readWrite', secrets: 'read', sendsTo: allQueueNames },
+    schedule: { rateMinutes: 15 },
+  },
   health: {
     service: 'webhook-ingest',
     entry: 'services/webhook-ingest/src/health-handler.ts',
@@ -74,7 +85,7 @@ export const functions = {
     description: 'Connects clinics to Stripe: keys in Secrets Manager, managed webhook endpoints',
     memoryMb: 512,
     timeoutSeconds: 20,
-    access: { table: 'none', secrets: 'readWrite', sendsTo: [], publicBaseUrl: true },
+    access: { table: 'readWrite', secrets: 'readWrite', sendsTo: [], publicBaseUrl: true },
   },
   paymentsApi: {
     service: 'payments',
@@ -127,6 +138,11 @@ export const functions = {
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
+
+/** Functions that run on a schedule rather than for a route or a queue. */
+export type ScheduledFunctionName = {
+  [Name in FunctionName]: (typeof functions)[Name] extends { schedule: object } ? Name : never;
+}[FunctionName];
 
 export const queues = {
   payments: {

@@ -10,6 +10,7 @@ import { AlarmTopic } from '../monitoring/alarm-topic.ts';
 import { BasisAlarms } from '../monitoring/basis-alarms.ts';
 import { BasisDashboard } from '../monitoring/basis-dashboard.ts';
 import type { StatefulResources } from '../stateful/stateful-resources.ts';
+import { scheduleFunctions } from '../workers/schedule-functions.ts';
 import { subscribeWorkers } from '../workers/subscribe-workers.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -40,6 +41,7 @@ export class StatelessStack extends Stack {
       jwtAudience: context.jwtAudience,
     });
     subscribeWorkers(this.functions, stateful.queues);
+    scheduleFunctions(this, this.functions);
     // Without a configured public URL (custom domain), Stripe is pointed at the API's own endpoint.
     const publicBaseUrl = context.publicBaseUrl ?? this.api.url;
     for (const fn of Object.values(this.functions)) {

@@ -1,5 +1,6 @@
 import type { Logger } from '@basis/shared/adapters/logger';
 import { AppError, ValidationError } from '@basis/shared/http/errors';
+import type { ConnectionRegistry } from '@basis/shared/records/connection-registry';
 import type { ClinicSecrets, ModeSecrets, SecretStore } from '@basis/shared/secrets/clinic-secrets';
 import type { ConnectGateway } from '@basis/shared/stripe/connect-gateway';
 import { StripeKeyRejected, StripePermissionDenied } from '@basis/shared/stripe/stripe-errors';
@@ -18,6 +19,8 @@ import {
 
 export interface ConnectDeps {
   secrets: SecretStore;
+  /** Which clinics and modes are connected, for the missed-event sweep. */
+  connections: ConnectionRegistry;
   stripe: ConnectGateway;
   /** Public base URL of the API, where Stripe sends webhooks. */
   publicBaseUrl: string;
@@ -136,6 +139,7 @@ export async function connectStripe(
   }
   const next: ClinicSecrets = { ...existing, clinicId, [mode]: modeSecrets, generations };
   await deps.secrets.put(next);
+  await deps.connections.add(clinicId, mode);
   await deleteOldEndpoint(deps, previous, modeSecrets.webhook.endpointId);
   deps.logger.info('stripe connected', {
     clinicId,
@@ -170,6 +174,7 @@ export async function disconnectStripe(
     clinicId: input.clinicId,
     generations: nextGenerations(existing, input.mode),
   });
+  await deps.connections.remove(input.clinicId, input.mode);
   await deleteOldEndpoint(deps, previous, null);
   deps.logger.info('stripe disconnected', { clinicId: input.clinicId, mode: input.mode });
 }

@@ -1,6 +1,9 @@
+import { dynamoConnectionRegistry } from '@basis/shared/adapters/dynamo-connection-registry';
+import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
 import { createLogger } from '@basis/shared/adapters/logger';
 import { envNames } from '@basis/shared/config/env-names';
 import { readConfig } from '@basis/shared/config/read-config';
+import { tableConfigFromEnv } from '@basis/shared/config/table-config';
 import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
 import { stripeConnectGateway } from '@basis/shared/stripe/connect-gateway';
 import { createStripeClient, stripeApiVersion } from '@basis/shared/stripe/stripe-client';
@@ -11,6 +14,7 @@ const config = readConfig({ [envNames.publicBaseUrl]: z.url() });
 
 export const handler = createConnectApi({
   secrets: secretStoreFromEnv(),
+  connections: dynamoConnectionRegistry(createDocumentClient(), tableConfigFromEnv().tableName),
   stripe: stripeConnectGateway(createStripeClient()),
   publicBaseUrl: config[envNames.publicBaseUrl] as string,
   apiVersion: stripeApiVersion,

@@ -7,8 +7,9 @@ import {
   type ModeSecrets,
   type SecretStore,
 } from '@basis/shared/secrets/clinic-secrets';
-import { type Mode, queueForEventType, webhookLimits } from '@basis/shared/topology';
+import { type Mode, webhookLimits } from '@basis/shared/topology';
 import { verifyStripeSignature } from './domain/stripe-signature.ts';
+import { enqueueEvent } from './enqueue-event.ts';
 
 export interface ReceiveWebhookDeps {
   /** With `refresh` (the cached store), secrets just connected or rolled are picked up at once. */
@@ -92,14 +93,11 @@ export async function receiveWebhook(
       `A ${event.livemode ? 'live' : 'test'}-mode event was sent to the ${delivery.mode}-mode endpoint.`,
     );
   }
-  const queue = queueForEventType(event.type);
-  if (!queue) return { outcome: 'ignored', event };
-  await deps.queue.send(queue, {
-    kind: 'stripe.webhook_event',
+  const queue = await enqueueEvent(deps.queue, {
     clinicId: delivery.clinicId,
     mode: delivery.mode,
-    receivedAt: now.toISOString(),
     event,
+    receivedAt: now,
   });
-  return { outcome: 'enqueued', event, queue };
+  return queue ? { outcome: 'enqueued', event, queue } : { outcome: 'ignored', event };
 }

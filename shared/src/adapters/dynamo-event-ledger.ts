@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type EventLedger, type LedgerView, ledgerRetentionDays } from '../records/event-ledger.ts';
 import { ledgerKeys } from '../records/keys.ts';
 import { queryPage } from './dynamo-paged-query.ts';
@@ -34,6 +34,17 @@ export function dynamoEventLedger(doc: DynamoDBDocumentClient, tableName: string
           },
         }),
       );
+    },
+
+    async has(clinicId, mode, created, eventId) {
+      const output = await doc.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: ledgerKeys.entry(clinicId, mode, created, eventId),
+          ProjectionExpression: 'pk',
+        }),
+      );
+      return output.Item !== undefined;
     },
 
     async list(clinicId, mode, options) {

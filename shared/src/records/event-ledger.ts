@@ -40,6 +40,8 @@ export interface EventLedger {
    * `applied`); a `failed` one is replaced by what a retry achieved. Deliveries are counted.
    */
   record(entry: LedgerEntry): Promise<void>;
+  /** Whether a worker has seen the event (whatever became of it). */
+  has(clinicId: string, mode: Mode, created: number, eventId: string): Promise<boolean>;
   list(
     clinicId: string,
     mode: Mode,

@@ -10,6 +10,7 @@ import type { Mode } from '../topology.ts';
  *   and its reverse:     pk CLINIC#<clinicId>  sk STRIPE_CUSTOMER#<customerId>
  * - a saved card:        pk CLINIC#<clinicId>  sk CARD#<mode>#<paymentMethodId>
  *   a customer's cards   gsi1pk CLINIC#<clinicId>#<mode>#CARDS#<customerId>  gsi1sk <paymentMethodId>
+ * - a connection:        pk CONNECTIONS  sk <clinicId>#<mode>   (what the missed-event sweep walks)
  * - the event ledger:    pk CLINIC#<clinicId>#<mode>#EVENTS  sk <created, 10 digits>#<eventId>
  * - a payout:            pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYOUTS  gsi1sk <createdAt>#<payoutId>
@@ -84,3 +85,8 @@ export const payoutKeys = {
     gsi1sk: `${createdAt}#${payoutId}`,
   }),
 };
+
+export const connectionKey = (clinicId: string, mode: Mode) => ({
+  pk: 'CONNECTIONS',
+  sk: `${clinicId}#${mode}`,
+});
