@@ -1,10 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { EventLedger } from '@basis/shared/records/event-ledger';
-import {
-  type EventOutcome,
-  relatedPaymentId,
-  type SqsWorker,
-} from '@basis/shared/worker/webhook-event-worker';
+import { type EventOutcome, ledgerEntryOf, type SqsWorker } from '@basis/shared/worker/webhook-event-worker';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { applyPayoutEvent } from './apply-payout-event.ts';
 import { type PayoutsQueueMessage, payoutsQueueMessageSchema } from './continuation-queue.ts';
@@ -29,18 +25,7 @@ async function recordInLedger(
   reason: string | null,
 ): Promise<void> {
   if (!deps.ledger || message.kind !== 'stripe.webhook_event') return;
-  await deps.ledger.record({
-    clinicId: message.clinicId,
-    mode: message.mode,
-    eventId: message.event.id,
-    type: message.event.type,
-    created: message.event.created,
-    receivedAt: message.receivedAt,
-    outcome,
-    reason,
-    objectId: message.event.data.object.id,
-    paymentId: relatedPaymentId(message.event),
-  });
+  await deps.ledger.record(ledgerEntryOf(message, outcome, reason));
 }
 
 function describe(message: PayoutsQueueMessage, record: SQSRecord) {

@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { paymentKeys } from '../records/keys.ts';
 import { ConcurrentUpdateError, type PaymentStore, paymentRecordSchema } from '../records/payment.ts';
 import { queryPage } from './dynamo-paged-query.ts';
+import { putIfVersion } from './versioned-put.ts';
 
 const entityType = 'payment';
 
@@ -63,23 +63,8 @@ export function dynamoPaymentStore(doc: DynamoDBDocumentClient, tableName: strin
         entityType,
         ...record,
       };
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ...(expectedVersion === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :expected',
-                  ExpressionAttributeValues: { ':expected': expectedVersion },
-                }),
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException)
-          throw new ConcurrentUpdateError(record.paymentId);
-        throw error;
+      if (!(await putIfVersion(doc, tableName, item, expectedVersion))) {
+        throw new ConcurrentUpdateError(record.paymentId);
       }
     },
   };

@@ -1,9 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -18,6 +16,7 @@ import {
   payoutRecordSchema,
 } from '../records/payout.ts';
 import { table } from '../topology.ts';
+import { putIfVersion } from './versioned-put.ts';
 
 const payoutEntity = 'payout';
 const itemEntity = 'payout_item';
@@ -73,23 +72,8 @@ export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async save(record, expectedVersion) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: itemOf(record),
-            ...(expectedVersion === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :expected',
-                  ExpressionAttributeValues: { ':expected': expectedVersion },
-                }),
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException)
-          throw new ConcurrentPayoutUpdateError(record.payoutId);
-        throw error;
+      if (!(await putIfVersion(doc, tableName, itemOf(record), expectedVersion))) {
+        throw new ConcurrentPayoutUpdateError(record.payoutId);
       }
     },
 

@@ -3,7 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Logger } from '../adapters/logger.ts';
 import { type WebhookEventMessage, webhookEventMessageSchema } from '../contracts/queue-message.ts';
 import type { StripeEvent } from '../contracts/stripe-event.ts';
-import type { EventLedger } from '../records/event-ledger.ts';
+import type { EventLedger, LedgerEntry } from '../records/event-ledger.ts';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
 
@@ -41,18 +41,7 @@ export function createWebhookEventWorker(
       receiveCount: record.attributes.ApproximateReceiveCount,
     };
     const recordOutcome = async (outcome: EventOutcome | 'failed', reason: string | null) =>
-      options.ledger?.record({
-        clinicId: message.clinicId,
-        mode: message.mode,
-        eventId: message.event.id,
-        type: message.event.type,
-        created: message.event.created,
-        receivedAt: message.receivedAt,
-        outcome,
-        reason,
-        objectId: message.event.data.object.id,
-        paymentId: relatedPaymentId(message.event),
-      });
+      options.ledger?.record(ledgerEntryOf(message, outcome, reason));
     let outcome: EventOutcome;
     try {
       outcome = await apply(message);
@@ -69,6 +58,26 @@ export function createWebhookEventWorker(
   };
   return (event, context) =>
     processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+}
+
+/** The ledger entry for one delivery of a webhook event. */
+export function ledgerEntryOf(
+  message: WebhookEventMessage,
+  outcome: EventOutcome | 'failed',
+  reason: string | null,
+): LedgerEntry {
+  return {
+    clinicId: message.clinicId,
+    mode: message.mode,
+    eventId: message.event.id,
+    type: message.event.type,
+    created: message.event.created,
+    receivedAt: message.receivedAt,
+    outcome,
+    reason,
+    objectId: message.event.data.object.id,
+    paymentId: relatedPaymentId(message.event),
+  };
 }
 
 /** The payment an event concerns: the PaymentIntent itself, or the one a charge, refund or dispute belongs to. */
