@@ -29,6 +29,9 @@ export type WebhookReceipt =
   | { outcome: 'enqueued'; event: StripeEvent; queue: string }
   | { outcome: 'ignored'; event: StripeEvent };
 
+/** Clinic ids are opaque: letters, digits, `_` and `-`. */
+const clinicIdPattern = /^[\w-]{1,128}$/;
+
 class WebhookRejected extends AppError {
   constructor(code: string, message: string) {
     super(400, code, message);
@@ -61,6 +64,10 @@ export async function receiveWebhook(
 ): Promise<WebhookReceipt> {
   if (delivery.rawBody.byteLength > webhookLimits.maxBodyBytes) {
     throw new AppError(413, 'payload_too_large', `The body exceeds ${webhookLimits.maxBodyBytes} bytes.`);
+  }
+  if (!clinicIdPattern.test(delivery.clinicId)) {
+    // Not a clinic id at all: never looked up, so it cannot address a secret name it should not.
+    throw new NotFoundError('clinic_not_connected', 'No such clinic.');
   }
   const now = deps.now();
   const verify = (modeSecrets: ModeSecrets | undefined) =>

@@ -139,6 +139,12 @@ describe('webhook ingest', () => {
       'clinic_not_connected',
     ],
     [
+      'a clinic id that is not one',
+      () => webhookEvent(succeeded, { clinic: '../clinic_1' }),
+      404,
+      'clinic_not_connected',
+    ],
+    [
       'a mode the clinic has not connected',
       () => webhookEvent(succeeded, { mode: 'live' }),
       404,
