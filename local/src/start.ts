@@ -1,7 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { startStripeSimulator } from '@basis/stripe-sim/server';
 import { signDevToken } from './dev-jwt.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
-import { localDataDir } from './local-data.ts';
+import { localDataDir, localSecretsDir } from './local-data.ts';
 import { startLocalStack } from './local-stack.ts';
 import { startSqsLocal } from './sqs-local.ts';
 
@@ -26,6 +27,9 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
+  // Tables, queues and the simulator live in memory: secrets kept from an earlier run would name Stripe accounts
+  // and webhook endpoints that no longer exist, so every run starts clean.
+  await rm(localSecretsDir, { recursive: true, force: true });
   const dynamo = await startDynamoDbLocal();
   stoppers.push(dynamo.stop);
   const sqs = await startSqsLocal();
