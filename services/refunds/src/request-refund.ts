@@ -1,6 +1,6 @@
 import type { Caller } from '@basis/shared/auth/authorize';
 import { AppError, ConflictError, NotFoundError } from '@basis/shared/http/errors';
-import type { RefundEntry } from '@basis/shared/records/payment';
+import type { PaymentRecord, RefundEntry } from '@basis/shared/records/payment';
 import { updatePayment } from '@basis/shared/records/update-payment';
 import { StripeRequestRejected, StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
 import { z } from 'zod';
@@ -28,19 +28,48 @@ export async function requestRefund(
   caller: Caller,
   input: { clinicId: string; paymentId: string; body: RefundBody; requestKey: string | undefined },
 ) {
-  let plan: RefundPlan | undefined;
-  await updatePayment(deps.payments, input.clinicId, input.paymentId, async (current) => {
-    if (!current)
-      throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
-    plan = planRefund(current, {
+  const payment = await deps.payments.get(input.clinicId, input.paymentId);
+  if (!payment) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
+  const secretKey = (await deps.secrets.get(input.clinicId))?.[payment.mode]?.secretKey;
+  if (!secretKey) {
+    throw new ConflictError(
+      'stripe_not_connected',
+      'This clinic has no Stripe connection for the payment’s mode.',
+    );
+  }
+  const refundKey = input.requestKey ?? deps.newRefundKey();
+  const planFor = (current: PaymentRecord) =>
+    planRefund(current, {
       refundKey: input.requestKey,
       amount: input.body.amount,
       reason: input.body.reason ?? null,
       requestedBy: caller.userId,
       now: deps.now(),
-      idempotencyKeyFor: (refundKey) => refundIdempotencyKey(input.clinicId, input.paymentId, refundKey),
-      newRefundKey: deps.newRefundKey,
+      idempotencyKeyFor: (key) => refundIdempotencyKey(input.clinicId, input.paymentId, key),
+      newRefundKey: () => refundKey,
     });
+  const reconcileLater = () =>
+    deps.queue.send(
+      'refunds',
+      {
+        kind: 'basis.refund_reconcile',
+        clinicId: input.clinicId,
+        mode: payment.mode,
+        paymentId: input.paymentId,
+        refundKey,
+      },
+      { delaySeconds: refundReconcileDelaySeconds },
+    );
+  // Queued before the refund is written: whatever is lost after the write (the process, Stripe's answer), the
+  // reconciler finds the pending refund a minute later. If nothing gets written, it finds nothing and stops.
+  const queuedBeforeWrite = planFor(payment).kind === 'new';
+  if (queuedBeforeWrite) await reconcileLater();
+
+  let plan: RefundPlan | undefined;
+  await updatePayment(deps.payments, input.clinicId, input.paymentId, async (current) => {
+    if (!current)
+      throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
+    plan = planFor(current);
     if (plan.kind !== 'new') return { outcome: 'stale' };
     return {
       outcome: 'applied',
@@ -58,7 +87,9 @@ export async function requestRefund(
       throw new AppError(
         422,
         'refund_exceeds_remaining',
-        `The refund of ${plan.requested} exceeds the ${plan.remaining} that remains refundable (pending refunds count).`,
+        plan.remaining === 0
+          ? 'Nothing remains to refund on this payment (pending refunds count).'
+          : `The refund of ${plan.requested} exceeds the ${plan.remaining} that remains refundable (pending refunds count).`,
         { remaining: plan.remaining },
       );
     case 'existing':
@@ -68,27 +99,10 @@ export async function requestRefund(
       break;
   }
   const refund = plan.refund;
+  // A concurrent change made room for this refund after the first read: queue its reconciler now.
+  if (plan.kind === 'new' && !queuedBeforeWrite) await reconcileLater();
   const record = await deps.payments.get(input.clinicId, input.paymentId);
-  const secretKey = record && (await deps.secrets.get(input.clinicId))?.[record.mode]?.secretKey;
-  if (!record || !secretKey) {
-    throw new ConflictError(
-      'stripe_not_connected',
-      'This clinic has no Stripe connection for the payment’s mode.',
-    );
-  }
-  if (plan.kind === 'new') {
-    await deps.queue.send(
-      'refunds',
-      {
-        kind: 'basis.refund_reconcile',
-        clinicId: input.clinicId,
-        mode: record.mode,
-        paymentId: input.paymentId,
-        refundKey: refund.refundKey,
-      },
-      { delaySeconds: refundReconcileDelaySeconds },
-    );
-  }
+  if (!record) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
   try {
     return view(await sendRefundToStripe(deps, record, refund, secretKey));
   } catch (error) {
