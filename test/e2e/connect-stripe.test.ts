@@ -3,6 +3,7 @@ import { handledEventTypes } from '@basis/shared/topology';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import type { LocalStack } from '../../local/src/local-stack.ts';
+import { apiClient } from '../support/clinic-api.ts';
 import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';
 
@@ -37,19 +38,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-// biome-ignore lint/suspicious/noExplicitAny: the test walks arbitrary JSON bodies of the API's answers
-type Json = Record<string, any>;
-
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  responses.push(text);
-  return { status: response.status, body: text ? (JSON.parse(text) as Json) : undefined };
-}
+const api = (method: string, path: string, token: string, body?: unknown) =>
+  apiClient(stack.apiUrl, (text) => responses.push(text))(method, path, token, body);
 
 /** Pays on the simulator as the clinic's booking flow would, and returns the PaymentIntent id. */
 async function payOnStripe(secretKey: string, bookingId: string): Promise<string> {

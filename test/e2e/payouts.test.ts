@@ -4,11 +4,9 @@ import type { Logger } from '@basis/shared/adapters/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import type { LocalStack } from '../../local/src/local-stack.ts';
+import { apiClient, type Json } from '../support/clinic-api.ts';
 import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: the test walks arbitrary JSON bodies of the API's answers
-type Json = Record<string, any>;
 
 const stripe = simStripe();
 const keys = newTestAccountKeys();
@@ -58,15 +56,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Json) : undefined };
-}
+const api = (method: string, path: string, token: string, body?: unknown) =>
+  apiClient(stack.apiUrl)(method, path, token, body);
 
 /** Pays on the simulator; with a booking as the booking flow does, without one as the Stripe dashboard does. */
 async function pay(amount: number, bookingId?: string): Promise<string> {
