@@ -13,7 +13,7 @@ import { createConnectApi } from './connect-api.ts';
 const config = readConfig({ [envNames.publicBaseUrl]: z.url() });
 
 export const handler = createConnectApi({
-  secrets: secretStoreFromEnv(),
+  secrets: secretStoreFromEnv({ cached: false }),
   connections: dynamoConnectionRegistry(createDocumentClient(), tableConfigFromEnv().tableName),
   stripe: stripeConnectGateway(createStripeClient()),
   publicBaseUrl: config[envNames.publicBaseUrl] as string,

@@ -37,6 +37,9 @@ export function applyPaymentIntentFacts(
   context: { clinicId: string; mode: Mode },
   facts: PaymentIntentFacts,
 ): Promise<EventOutcome> {
+  // One Stripe account connected by two clinics: a payment another clinic's booking made is not this clinic's.
+  const owner = facts.paymentIntent.metadata?.clinic_id;
+  if (owner !== undefined && owner !== context.clinicId) return Promise.resolve('ignored');
   return updatePayment(deps.payments, context.clinicId, facts.paymentIntent.id, async (current) => {
     const decision = applyPaymentIntentEvent(current, facts, { ...context, now: deps.now() });
     if (decision.outcome !== 'ambiguous') return decision;

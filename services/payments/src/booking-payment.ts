@@ -1,6 +1,8 @@
 import type { Caller } from '@basis/shared/auth/authorize';
 import { AppError, ConflictError, ForbiddenError } from '@basis/shared/http/errors';
+import { opaqueId } from '@basis/shared/http/ids';
 import type { PaymentIntentSummary } from '@basis/shared/stripe/payments-gateway';
+import { StripeObjectMissing } from '@basis/shared/stripe/stripe-errors';
 import { modes } from '@basis/shared/topology';
 import { z } from 'zod';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
@@ -11,8 +13,8 @@ import { requireConnection } from './stripe-connection.ts';
 
 export const bookingPaymentBodySchema = z.strictObject({
   mode: z.enum(modes),
-  serviceId: z.string().min(1).max(128),
-  clientId: z.string().min(1).max(128),
+  serviceId: opaqueId,
+  clientId: opaqueId,
   savePaymentMethod: z.boolean().optional(),
   paymentMethodId: z
     .string()
@@ -73,7 +75,11 @@ export async function createBookingPayment(
   if (body.paymentMethodId) {
     const card = await deps.gateway
       .retrievePaymentMethod(connection.secretKey, body.paymentMethodId)
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        // Unknown to this account is "not theirs"; Stripe being unreachable is not.
+        if (error instanceof StripeObjectMissing) return undefined;
+        throw error;
+      });
     if (card?.customerId !== customerId) {
       throw new AppError(
         422,

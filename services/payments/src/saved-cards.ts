@@ -20,9 +20,11 @@ export async function startCardSetup(
   const setupIntent = await deps.gateway.createSetupIntent(connection.secretKey, {
     customerId,
     metadata: { clinic_id: input.clinicId, client_id: input.clientId },
-    idempotencyKey: input.requestKey
-      ? `basis-setup-${input.clinicId}-${input.mode}-${input.clientId}-${input.requestKey}`
-      : undefined,
+    // The caller's Idempotency-Key when given; otherwise one per client and ten seconds, so a double click makes
+    // one SetupIntent and the SDK's retries never make another.
+    idempotencyKey: `basis-setup-${input.clinicId}-${input.mode}-${input.clientId}-${
+      input.requestKey ?? `t${Math.floor(deps.now().getTime() / 10_000)}`
+    }`,
   });
   return { ...setupIntent, customerId, publishableKey: connection.publishableKey };
 }

@@ -28,7 +28,8 @@ afterAll(() => dynamo.destroy());
 
 function message(type: string, id: string, paymentId: string, created = 1785405606): WebhookEventMessage {
   const base = fixtureEvent(type) as unknown as StripeEvent;
-  const event = { ...base, id, created, data: { object: { ...base.data.object, id: paymentId } } };
+  const metadata = { booking_id: 'bk_apply', clinic_id: 'clinic_apply' };
+  const event = { ...base, id, created, data: { object: { ...base.data.object, id: paymentId, metadata } } };
   return {
     kind: 'stripe.webhook_event',
     clinicId: 'clinic_apply',
@@ -78,5 +79,67 @@ describe('applying a payment event against DynamoDB Local', () => {
     if (!record) throw new Error('record missing');
     await expect(payments.save({ ...record, version: 2 }, 0)).rejects.toThrow(/changed while/);
     await expect(payments.save({ ...record, version: 1 }, undefined)).rejects.toThrow(/changed while/);
+  });
+});
+
+describe('saved-card events against DynamoDB Local', () => {
+  const customers = deps.customers;
+  const attached = (id: string, created: number, pm: string): WebhookEventMessage => {
+    const base = fixtureEvent('payment_method.attached') as unknown as StripeEvent;
+    const object = { ...base.data.object, id: pm, customer: 'cus_cards' };
+    return {
+      kind: 'stripe.webhook_event',
+      clinicId: 'clinic_apply',
+      mode: 'test',
+      receivedAt: new Date().toISOString(),
+      event: { ...base, id, created, data: { object } },
+    };
+  };
+  const detached = (id: string, created: number, pm: string): WebhookEventMessage => {
+    const base = fixtureEvent('payment_method.detached') as unknown as StripeEvent;
+    const object = { ...base.data.object, id: pm, customer: null };
+    return {
+      kind: 'stripe.webhook_event',
+      clinicId: 'clinic_apply',
+      mode: 'test',
+      receivedAt: new Date().toISOString(),
+      event: { ...base, id, created, data: { object } },
+    };
+  };
+  const listed = async () =>
+    (await customers.cards('clinic_apply', 'test', 'cus_cards'))
+      .filter((card) => card.state === 'attached')
+      .map((card) => card.paymentMethodId);
+
+  beforeAll(() =>
+    customers.create({
+      clinicId: 'clinic_apply',
+      mode: 'test',
+      clientId: 'cl_cards',
+      customerId: 'cus_cards',
+    }),
+  );
+
+  it('ends with the card removed whether the detach comes after or before its attach', async () => {
+    expect(await applyPaymentEvent(deps, attached('evt_a1', 100, 'pm_in_order'))).toBe('applied');
+    expect(await applyPaymentEvent(deps, detached('evt_d1', 101, 'pm_in_order'))).toBe('applied');
+    expect(await applyPaymentEvent(deps, detached('evt_d2', 101, 'pm_overtaken'))).toBe('applied');
+    expect(await applyPaymentEvent(deps, attached('evt_a2', 100, 'pm_overtaken'))).toBe('stale');
+    expect(await listed()).toEqual([]);
+  });
+
+  it('lets a card attached again later come back', async () => {
+    expect(await applyPaymentEvent(deps, attached('evt_a3', 105, 'pm_in_order'))).toBe('applied');
+    expect(await listed()).toEqual(['pm_in_order']);
+  });
+});
+
+describe('one Stripe account connected by two clinics', () => {
+  it('leaves a payment that another clinic’s booking made to that clinic', async () => {
+    const foreign = message('payment_intent.succeeded', 'evt_foreign', 'pi_foreign');
+    const object = foreign.event.data.object as Record<string, unknown>;
+    object.metadata = { clinic_id: 'clinic_other', booking_id: 'bk_x' };
+    expect(await applyPaymentEvent(deps, foreign)).toBe('ignored');
+    expect(await payments.get('clinic_apply', 'pi_foreign')).toBeUndefined();
   });
 });

@@ -54,6 +54,8 @@ async function applyToPayment(
   change: (current: PaymentRecord) => Promise<PaymentRecord | undefined> | PaymentRecord | undefined,
 ): Promise<EventOutcome> {
   await ensurePayment(deps, message, paymentId);
+  // Still absent: the payment belongs to another clinic on the same Stripe account.
+  if (!(await deps.payments.get(message.clinicId, paymentId))) return 'ignored';
   return updatePayment(deps.payments, message.clinicId, paymentId, async (current) => {
     if (!current) throw new Error(`Payment ${paymentId} is still missing.`);
     if (current.appliedEventIds.includes(message.event.id)) return { outcome: 'duplicate' };

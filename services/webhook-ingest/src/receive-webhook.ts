@@ -1,6 +1,7 @@
 import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
 import { type StripeEvent, stripeEventSchema } from '@basis/shared/contracts/stripe-event';
 import { AppError, NotFoundError } from '@basis/shared/http/errors';
+import { opaqueIdPattern } from '@basis/shared/http/ids';
 import {
   activeWebhookSecrets,
   type ClinicSecrets,
@@ -28,9 +29,6 @@ export interface WebhookDelivery {
 export type WebhookReceipt =
   | { outcome: 'enqueued'; event: StripeEvent; queue: string }
   | { outcome: 'ignored'; event: StripeEvent };
-
-/** Clinic ids are opaque: letters, digits, `_` and `-`. */
-const clinicIdPattern = /^[\w-]{1,128}$/;
 
 class WebhookRejected extends AppError {
   constructor(code: string, message: string) {
@@ -65,7 +63,7 @@ export async function receiveWebhook(
   if (delivery.rawBody.byteLength > webhookLimits.maxBodyBytes) {
     throw new AppError(413, 'payload_too_large', `The body exceeds ${webhookLimits.maxBodyBytes} bytes.`);
   }
-  if (!clinicIdPattern.test(delivery.clinicId)) {
+  if (!opaqueIdPattern.test(delivery.clinicId)) {
     // Not a clinic id at all: never looked up, so it cannot address a secret name it should not.
     throw new NotFoundError('clinic_not_connected', 'No such clinic.');
   }

@@ -1,7 +1,7 @@
 import type { Logger } from '@basis/shared/adapters/logger';
 import { jsonResponse } from '@basis/shared/http/api-response';
 import { AppError } from '@basis/shared/http/errors';
-import { type HttpEvent, httpHandler, pathParameter } from '@basis/shared/http/http-handler';
+import { type HttpEvent, httpHandler } from '@basis/shared/http/http-handler';
 import { findRoute } from '@basis/shared/topology';
 import { type ReceiveWebhookDeps, receiveWebhook } from './receive-webhook.ts';
 
@@ -10,7 +10,8 @@ export function createWebhookRoute(deps: ReceiveWebhookDeps & { logger: Logger }
   return httpHandler(deps.logger, async (event: HttpEvent) => {
     const route = findRoute(event.routeKey);
     if (route?.auth.kind !== 'stripe-signature') throw new AppError(404, 'not_found', 'No such route.');
-    const clinicId = pathParameter(event, 'clinicId');
+    // Checked by ingest itself: a malformed clinic id is answered 404 clinic_not_connected, as Stripe expects.
+    const clinicId = event.pathParameters?.clinicId ?? '';
     // The raw bytes, before anything parses them: the signature covers them exactly.
     const rawBody = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {

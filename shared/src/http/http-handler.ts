@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '../adapters/logger.ts';
 import { type ApiResult, errorResponse } from './api-response.ts';
-import { AppError } from './errors.ts';
+import { AppError, ValidationError } from './errors.ts';
+import { pathParameterPatterns } from './ids.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -33,9 +34,12 @@ export function httpHandler(
   };
 }
 
+/** A path parameter, checked against its pattern (ids/pathParameterPatterns) before anything uses it. */
 export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
-  if (!value)
-    throw new AppError(400, 'validation_failed', `Missing path parameter ${name}.`, { field: name });
+  if (!value) throw new ValidationError(name, `Missing path parameter ${name}.`);
+  const pattern = pathParameterPatterns[name];
+  if (pattern && !pattern.test(value))
+    throw new ValidationError(name, `The ${name} in the path is not a valid id.`);
   return value;
 }

@@ -5,8 +5,12 @@ import { readConfig } from '../config/read-config.ts';
 import { cachedSecretStore } from './cached-secret-store.ts';
 import { secretsManagerSecretStore } from './secrets-manager-secret-store.ts';
 
-/** The production SecretStore: Secrets Manager under the configured prefix, behind a short cache. */
-export function secretStoreFromEnv(env: NodeJS.ProcessEnv = process.env) {
+/**
+ * The production SecretStore: Secrets Manager under the configured prefix, behind a short cache (readers such as
+ * ingest and the workers). With `{ cached: false }` every read goes to Secrets Manager: for connect and disconnect,
+ * which read, change and write a clinic's secret and must never start from another container's stale copy.
+ */
+export function secretStoreFromEnv(options: { cached?: boolean } = {}, env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(
     {
       [envNames.clinicSecretPrefix]: z.string().min(1),
@@ -16,5 +20,6 @@ export function secretStoreFromEnv(env: NodeJS.ProcessEnv = process.env) {
   );
   const prefix = config[envNames.clinicSecretPrefix] as string;
   const ttlSeconds = config[envNames.secretCacheTtlSeconds] as number;
-  return cachedSecretStore(secretsManagerSecretStore(new SecretsManagerClient({}), prefix), ttlSeconds);
+  const store = secretsManagerSecretStore(new SecretsManagerClient({}), prefix);
+  return options.cached === false ? store : cachedSecretStore(store, ttlSeconds);
 }

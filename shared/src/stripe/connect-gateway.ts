@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import { callStripe } from './stripe-errors.ts';
 
@@ -46,10 +47,13 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
     },
 
     async publishableKeyMatches(secretKey, publishableKey) {
+      // Keyed by the pair of keys (per ten minutes), so the SDK's retries and a double-clicked Save make one probe.
+      const pair = createHash('sha256').update(`${secretKey}:${publishableKey}`).digest('hex').slice(0, 24);
+      const idempotencyKey = `basis-key-check-${pair}-${Math.floor(Date.now() / 600_000)}`;
       const probe = await callStripe(() =>
         stripe.setupIntents.create(
           { usage: 'off_session', metadata: { basis_purpose: 'publishable_key_check' } },
-          { apiKey: secretKey },
+          { apiKey: secretKey, idempotencyKey },
         ),
       );
       try {

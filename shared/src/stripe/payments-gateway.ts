@@ -37,7 +37,7 @@ export interface PaymentsGateway {
   retrievePaymentIntent(secretKey: string, paymentIntentId: string): Promise<PaymentIntentSummary>;
   createSetupIntent(
     secretKey: string,
-    input: { customerId: string; metadata: Record<string, string>; idempotencyKey: string | undefined },
+    input: { customerId: string; metadata: Record<string, string>; idempotencyKey: string },
   ): Promise<{ setupIntentId: string; clientSecret: string }>;
   retrievePaymentMethod(secretKey: string, paymentMethodId: string): Promise<CardReference>;
   detachPaymentMethod(secretKey: string, paymentMethodId: string): Promise<void>;
@@ -106,7 +106,7 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
             automatic_payment_methods: { enabled: true },
             metadata: input.metadata,
           },
-          { apiKey: secretKey, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) },
+          { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
         ),
       );
       return { setupIntentId: setupIntent.id, clientSecret: setupIntent.client_secret ?? '' };

@@ -53,7 +53,11 @@ export function createWebhookEventWorker(
       );
       throw error;
     }
-    await recordOutcome(outcome, null);
+    // The event is applied: a ledger that cannot be written must not send it round again (and, in the end, to the
+    // DLQ). The sweep finds it missing from the ledger and re-enqueues it; the worker then records it.
+    await recordOutcome(outcome, null).catch((ledgerError: unknown) =>
+      logger.error('ledger write failed', { ...context, outcome, error: ledgerError }),
+    );
     logger.info('event processed', { ...context, outcome });
   };
   return (event, context) =>
