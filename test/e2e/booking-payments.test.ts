@@ -414,6 +414,22 @@ describe('listing payments and the event ledger', () => {
     }
   });
 
+  it('checks every id in the path before using it', async () => {
+    const cases: Array<[string, string]> = [
+      [`${clinic.base}/payments/not_a_payment`, 'paymentId'],
+      [`${clinic.base}/payouts/po_1%23ITEM%23txn_1`, 'payoutId'],
+      [`${clinic.base}/services/${'s'.repeat(65)}/pricing`, 'serviceId'],
+      [`${clinic.base}/clients/cl%20x/payment-methods?mode=test`, 'clientId'],
+    ];
+    for (const [path, field] of cases) {
+      const response = await clinic.api('GET', path, clinic.tokens.admin);
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'validation_failed', field });
+    }
+    const longBooking = await book('b'.repeat(65), { mode: 'test', serviceId: 'svc_paid', clientId: 'cl_1' });
+    expect(longBooking.body.error).toMatchObject({ code: 'validation_failed', field: 'bookingId' });
+  });
+
   it('never scans DynamoDB: the local stack refuses Scan outright', async () => {
     await expect(stack.dynamo.send(new ScanCommand({ TableName: stack.tableName }))).rejects.toThrow(
       /Scan is not allowed/,
