@@ -6,6 +6,7 @@ import { sqsContinuationQueue } from '@basis/payouts/continuation-queue';
 import { createPayoutsApi } from '@basis/payouts/payouts-api';
 import { createPayoutsWorker, defaultTimeReserveMs } from '@basis/payouts/payouts-worker';
 import { refundsApiFrom, refundsWorkerFrom } from '@basis/refunds/wiring';
+import { dynamoClinicLock } from '@basis/shared/adapters/dynamo-clinic-lock';
 import { dynamoConnectionRegistry } from '@basis/shared/adapters/dynamo-connection-registry';
 import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
 import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
@@ -80,6 +81,7 @@ export function createLocalFunctions(deps: LocalFunctionDeps): LocalFunctions {
       connectApi: createConnectApi({
         secrets: deps.secrets,
         connections: dynamoConnectionRegistry(deps.doc, deps.tableName),
+        lock: dynamoClinicLock(deps.doc, deps.tableName),
         stripe: stripeConnectGateway(deps.stripe),
         publicBaseUrl: deps.publicBaseUrl,
         apiVersion: stripeApiVersion,

@@ -224,6 +224,36 @@ describe('connecting a clinic to Stripe, through HTTP, against the simulator', (
     expect((await api('DELETE', `/v1/clinics/${clinicId}/stripe/test`, adminToken)).status).toBe(204);
   });
 
+  it('never loses one mode when test and live are connected at the same moment', async () => {
+    const other = `${clinicId}_both`;
+    const token = await signDevToken({ clinicId: other, role: 'clinic_admin' });
+    const liveKeys = {
+      publishableKey: `pk_live_${keys.secretKey.slice(8)}`,
+      secretKey: `sk_live_${keys.secretKey.slice(8)}`,
+    };
+    const testKeys = {
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
+      webhookSecret: 'whsec_admin_managed_test',
+    };
+    const put = (mode: string, body: unknown) =>
+      api('PUT', `/v1/clinics/${other}/stripe/${mode}`, token, body);
+    const first = await Promise.all([put('test', testKeys), put('live', liveKeys)]);
+    for (const [index, response] of first.entries()) {
+      expect([200, 409]).toContain(response.status);
+      if (response.status === 409) {
+        expect(response.body?.error.code).toBe('connection_change_in_progress');
+        expect((await put(index === 0 ? 'test' : 'live', index === 0 ? testKeys : liveKeys)).status).toBe(
+          200,
+        );
+      }
+    }
+    const both = await api('GET', `/v1/clinics/${other}/stripe`, token);
+    expect(both.body).toMatchObject({ test: { status: 'connected' }, live: { status: 'connected' } });
+    expect((await api('DELETE', `/v1/clinics/${other}/stripe/live`, token)).status).toBe(204);
+    expect((await api('DELETE', `/v1/clinics/${other}/stripe/test`, token)).status).toBe(204);
+  });
+
   it('never puts a secret key or signing secret in a response or a log line', async () => {
     const secrets = [keys.secretKey, keys.restrictedKey];
     const files = await stack.secrets.get(clinicId);

@@ -1,5 +1,6 @@
+import type { ClinicLock } from '@basis/shared/adapters/dynamo-clinic-lock';
 import type { Logger } from '@basis/shared/adapters/logger';
-import { AppError, ValidationError } from '@basis/shared/http/errors';
+import { AppError, ConflictError, ValidationError } from '@basis/shared/http/errors';
 import type { ConnectionRegistry } from '@basis/shared/records/connection-registry';
 import type { ClinicSecrets, ModeSecrets, SecretStore } from '@basis/shared/secrets/clinic-secrets';
 import type { ConnectGateway } from '@basis/shared/stripe/connect-gateway';
@@ -21,6 +22,8 @@ export interface ConnectDeps {
   secrets: SecretStore;
   /** Which clinics and modes are connected, for the missed-event sweep. */
   connections: ConnectionRegistry;
+  /** One connection change per clinic at a time. */
+  lock: ClinicLock;
   stripe: ConnectGateway;
   /** Public base URL of the API, where Stripe sends webhooks. */
   publicBaseUrl: string;
@@ -34,6 +37,25 @@ class InvalidStripeKey extends AppError {
   constructor(field: 'secretKey' | 'publishableKey', message: string) {
     super(400, 'invalid_stripe_key', message, { field });
   }
+}
+
+/**
+ * Connect and disconnect read, change and write the clinic's one secret: one at a time per clinic, or two
+ * requests (test and live at the same moment) could each write over the other's mode.
+ */
+async function exclusively<T>(deps: ConnectDeps, clinicId: string, work: () => Promise<T>): Promise<T> {
+  let ran = false;
+  const result = await deps.lock(clinicId, async () => {
+    ran = true;
+    return work();
+  });
+  if (!ran) {
+    throw new ConflictError(
+      'connection_change_in_progress',
+      'Another Stripe connection change for this clinic is under way; try again.',
+    );
+  }
+  return result as T;
 }
 
 function missingPermissions(missing: string[]): AppError {
@@ -98,57 +120,59 @@ export async function connectStripe(
   const { clinicId, mode, body } = input;
   checkKeyPrefixes(mode, body);
   const accountId = await verifyKeys(deps, body);
-  const existing = await deps.secrets.get(clinicId);
-  const previous = existing?.[mode];
-  const generations = nextGenerations(existing, mode);
-  const now = deps.now();
-  const url = webhookUrl(deps.publicBaseUrl, clinicId, mode);
+  return exclusively(deps, clinicId, async () => {
+    const existing = await deps.secrets.get(clinicId);
+    const previous = existing?.[mode];
+    const generations = nextGenerations(existing, mode);
+    const now = deps.now();
+    const url = webhookUrl(deps.publicBaseUrl, clinicId, mode);
 
-  let modeSecrets: ModeSecrets;
-  if (body.webhookSecret === undefined) {
-    const endpoint = await deps.stripe.createWebhookEndpoint(body.secretKey, {
-      url,
-      enabledEvents: handledEventTypes,
-      apiVersion: deps.apiVersion,
+    let modeSecrets: ModeSecrets;
+    if (body.webhookSecret === undefined) {
+      const endpoint = await deps.stripe.createWebhookEndpoint(body.secretKey, {
+        url,
+        enabledEvents: handledEventTypes,
+        apiVersion: deps.apiVersion,
+        clinicId,
+        idempotencyKey: endpointIdempotencyKey(clinicId, mode, generations[mode], body.secretKey),
+      });
+      modeSecrets = {
+        secretKey: body.secretKey,
+        publishableKey: body.publishableKey,
+        accountId,
+        webhookSecrets: rollWebhookSecrets(
+          previous?.webhookSecrets ?? [],
+          endpoint.secret,
+          now,
+          managedRollGraceMs,
+        ),
+        webhook: { managed: true, endpointId: endpoint.endpointId, url },
+        connectedAt: now.toISOString(),
+      };
+    } else {
+      const grace = previous?.webhook.managed ? managedRollGraceMs : adminRollGraceMs;
+      modeSecrets = {
+        secretKey: body.secretKey,
+        publishableKey: body.publishableKey,
+        accountId,
+        webhookSecrets: rollWebhookSecrets(previous?.webhookSecrets ?? [], body.webhookSecret, now, grace),
+        webhook: { managed: false, endpointId: null, url },
+        connectedAt: now.toISOString(),
+      };
+    }
+    const next: ClinicSecrets = { ...existing, clinicId, [mode]: modeSecrets, generations };
+    await deps.secrets.put(next);
+    await deps.connections.add(clinicId, mode);
+    await deleteOldEndpoint(deps, previous, modeSecrets.webhook.endpointId);
+    deps.logger.info('stripe connected', {
       clinicId,
-      idempotencyKey: endpointIdempotencyKey(clinicId, mode, generations[mode], body.secretKey),
+      mode,
+      accountId,
+      managedWebhook: modeSecrets.webhook.managed,
+      secretKeyLast4: body.secretKey.slice(-4),
     });
-    modeSecrets = {
-      secretKey: body.secretKey,
-      publishableKey: body.publishableKey,
-      accountId,
-      webhookSecrets: rollWebhookSecrets(
-        previous?.webhookSecrets ?? [],
-        endpoint.secret,
-        now,
-        managedRollGraceMs,
-      ),
-      webhook: { managed: true, endpointId: endpoint.endpointId, url },
-      connectedAt: now.toISOString(),
-    };
-  } else {
-    const grace = previous?.webhook.managed ? managedRollGraceMs : adminRollGraceMs;
-    modeSecrets = {
-      secretKey: body.secretKey,
-      publishableKey: body.publishableKey,
-      accountId,
-      webhookSecrets: rollWebhookSecrets(previous?.webhookSecrets ?? [], body.webhookSecret, now, grace),
-      webhook: { managed: false, endpointId: null, url },
-      connectedAt: now.toISOString(),
-    };
-  }
-  const next: ClinicSecrets = { ...existing, clinicId, [mode]: modeSecrets, generations };
-  await deps.secrets.put(next);
-  await deps.connections.add(clinicId, mode);
-  await deleteOldEndpoint(deps, previous, modeSecrets.webhook.endpointId);
-  deps.logger.info('stripe connected', {
-    clinicId,
-    mode,
-    accountId,
-    managedWebhook: modeSecrets.webhook.managed,
-    secretKeyLast4: body.secretKey.slice(-4),
+    return connectionView(mode, modeSecrets);
   });
-  return connectionView(mode, modeSecrets);
 }
 
 /** `GET /v1/clinics/{clinicId}/stripe`: both modes, never a secret. */
@@ -165,18 +189,21 @@ export async function disconnectStripe(
   deps: ConnectDeps,
   input: { clinicId: string; mode: Mode },
 ): Promise<void> {
-  const existing = await deps.secrets.get(input.clinicId);
-  const previous = existing?.[input.mode];
-  if (!existing || !previous) return;
-  const { [input.mode]: _removed, ...rest } = existing;
-  await deps.secrets.put({
-    ...rest,
-    clinicId: input.clinicId,
-    generations: nextGenerations(existing, input.mode),
+  await exclusively(deps, input.clinicId, async () => {
+    const existing = await deps.secrets.get(input.clinicId);
+    const previous = existing?.[input.mode];
+    if (!existing || !previous) return undefined;
+    const { [input.mode]: _removed, ...rest } = existing;
+    await deps.secrets.put({
+      ...rest,
+      clinicId: input.clinicId,
+      generations: nextGenerations(existing, input.mode),
+    });
+    await deps.connections.remove(input.clinicId, input.mode);
+    await deleteOldEndpoint(deps, previous, null);
+    deps.logger.info('stripe disconnected', { clinicId: input.clinicId, mode: input.mode });
+    return undefined;
   });
-  await deps.connections.remove(input.clinicId, input.mode);
-  await deleteOldEndpoint(deps, previous, null);
-  deps.logger.info('stripe disconnected', { clinicId: input.clinicId, mode: input.mode });
 }
 
 export function parseMode(value: string | undefined): Mode {

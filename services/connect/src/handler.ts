@@ -1,3 +1,4 @@
+import { dynamoClinicLock } from '@basis/shared/adapters/dynamo-clinic-lock';
 import { dynamoConnectionRegistry } from '@basis/shared/adapters/dynamo-connection-registry';
 import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
 import { createLogger } from '@basis/shared/adapters/logger';
@@ -11,10 +12,13 @@ import { z } from 'zod';
 import { createConnectApi } from './connect-api.ts';
 
 const config = readConfig({ [envNames.publicBaseUrl]: z.url() });
+const doc = createDocumentClient();
+const { tableName } = tableConfigFromEnv();
 
 export const handler = createConnectApi({
   secrets: secretStoreFromEnv({ cached: false }),
-  connections: dynamoConnectionRegistry(createDocumentClient(), tableConfigFromEnv().tableName),
+  connections: dynamoConnectionRegistry(doc, tableName),
+  lock: dynamoClinicLock(doc, tableName),
   stripe: stripeConnectGateway(createStripeClient()),
   publicBaseUrl: config[envNames.publicBaseUrl] as string,
   apiVersion: stripeApiVersion,
