@@ -1,6 +1,6 @@
-import type { PaymentRecord } from '@basis/shared/records/payment';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { succeededPayment } from '../../../test/support/payment-record.ts';
 import {
   applyDisputeFact,
   applyRefundFact,
@@ -12,31 +12,7 @@ import {
 
 const now = new Date('2026-11-26T12:00:00Z');
 
-function payment(overrides: Partial<PaymentRecord> = {}): PaymentRecord {
-  return {
-    clinicId: 'clinic_1',
-    mode: 'test',
-    paymentId: 'pi_1',
-    bookingId: 'bk_1',
-    serviceId: 'svc_1',
-    clientId: 'cl_1',
-    amount: 10_000,
-    currency: 'usd',
-    status: 'succeeded',
-    chargeId: 'ch_1',
-    failure: null,
-    amountRefunded: 0,
-    refunds: [],
-    disputes: [],
-    payoutId: null,
-    createdAt: '2026-11-26T10:00:00.000Z',
-    updatedAt: '2026-11-26T10:00:00.000Z',
-    statusSource: { eventId: 'evt_s', created: 100, rank: 104 },
-    appliedEventIds: [],
-    version: 1,
-    ...overrides,
-  };
-}
+const payment = succeededPayment;
 
 let keys = 0;
 function request(

@@ -4,33 +4,13 @@ import type { RefundsGateway } from '@basis/shared/stripe/refunds-gateway';
 import { StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { succeededPayment } from '../../../test/support/payment-record.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
 import { reconcileRefund } from '../src/apply-refund-event.ts';
 import type { RefundsDeps } from '../src/refunds-deps.ts';
 import { requestRefund } from '../src/request-refund.ts';
 
-const succeeded: PaymentRecord = {
-  clinicId: 'clinic_1',
-  mode: 'test',
-  paymentId: 'pi_1',
-  bookingId: 'bk_1',
-  serviceId: null,
-  clientId: null,
-  amount: 5000,
-  currency: 'usd',
-  status: 'succeeded',
-  chargeId: 'ch_1',
-  failure: null,
-  amountRefunded: 0,
-  refunds: [],
-  disputes: [],
-  payoutId: null,
-  createdAt: '2026-11-26T10:00:00.000Z',
-  updatedAt: '2026-11-26T10:00:00.000Z',
-  statusSource: { eventId: 'evt_1', created: 1, rank: 104 },
-  appliedEventIds: [],
-  version: 1,
-};
+const succeeded = succeededPayment({ amount: 5000, serviceId: null, clientId: null });
 
 /** A payment store in memory, with the same versioned-write contract as the DynamoDB one. */
 function memoryPayments(initial: PaymentRecord, journal: string[]): PaymentStore {
