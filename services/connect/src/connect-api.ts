@@ -1,7 +1,6 @@
 import { authorize } from '@basis/shared/auth/authorize';
-import { type ApiResult, jsonResponse } from '@basis/shared/http/api-response';
-import { NotFoundError } from '@basis/shared/http/errors';
-import { type HttpEvent, httpHandler } from '@basis/shared/http/http-handler';
+import { jsonResponse } from '@basis/shared/http/api-response';
+import { type RouteHandler, routedApi } from '@basis/shared/http/http-handler';
 import { parseJsonBody } from '@basis/shared/http/json-body';
 import {
   type ConnectDeps,
@@ -12,7 +11,7 @@ import {
 } from './connect-stripe.ts';
 import { connectBodySchema } from './domain/connection.ts';
 
-type Route = (deps: ConnectDeps, event: HttpEvent) => Promise<ApiResult>;
+type Route = RouteHandler<ConnectDeps>;
 
 const routes: Readonly<Record<string, Route>> = {
   'PUT /v1/clinics/{clinicId}/stripe/{mode}': async (deps, event) => {
@@ -34,9 +33,5 @@ const routes: Readonly<Record<string, Route>> = {
 
 /** The Stripe connection API: one function, its routes dispatched by API Gateway's routeKey. */
 export function createConnectApi(deps: ConnectDeps) {
-  return httpHandler(deps.logger, async (event) => {
-    const route = routes[event.routeKey];
-    if (!route) throw new NotFoundError('not_found', `No route ${event.routeKey}.`);
-    return route(deps, event);
-  });
+  return routedApi(deps, routes);
 }

@@ -1,7 +1,13 @@
 import { authorize } from '@basis/shared/auth/authorize';
-import { type ApiResult, jsonResponse } from '@basis/shared/http/api-response';
-import { NotFoundError, ValidationError } from '@basis/shared/http/errors';
-import { type HttpEvent, httpHandler, pathParameter } from '@basis/shared/http/http-handler';
+import { jsonResponse } from '@basis/shared/http/api-response';
+import { NotFoundError } from '@basis/shared/http/errors';
+import {
+  type HttpEvent,
+  idempotencyKeyHeader,
+  pathParameter,
+  type RouteHandler,
+  routedApi,
+} from '@basis/shared/http/http-handler';
 import { parseInput, parseJsonBody } from '@basis/shared/http/json-body';
 import { toPaymentView } from '@basis/shared/records/payment';
 import { pricingSchema } from '@basis/shared/records/pricing';
@@ -13,23 +19,12 @@ import type { PaymentsApiDeps } from './payments-deps.ts';
 import { listCards, removeCard, startCardSetup } from './saved-cards.ts';
 import { getPricing, putPricing } from './service-pricing.ts';
 
-type Route = (deps: PaymentsApiDeps, event: HttpEvent) => Promise<ApiResult>;
+type Route = RouteHandler<PaymentsApiDeps>;
 
 const modeOnly = z.strictObject({ mode: z.enum(modes) });
 
 function modeFromQuery(event: HttpEvent): Mode {
   return parseInput(modeOnly, event.queryStringParameters ?? {}, 'mode').mode;
-}
-
-function idempotencyKeyHeader(event: HttpEvent): string | undefined {
-  const value = event.headers['idempotency-key'];
-  if (value !== undefined && !/^[\w-]{1,200}$/.test(value)) {
-    throw new ValidationError(
-      'Idempotency-Key',
-      'The Idempotency-Key header must be 1–200 letters, digits, - or _.',
-    );
-  }
-  return value;
 }
 
 const routes: Readonly<Record<string, Route>> = {
@@ -114,9 +109,5 @@ const routes: Readonly<Record<string, Route>> = {
 
 /** The payments HTTP API: one function, its routes dispatched by API Gateway's routeKey. */
 export function createPaymentsApi(deps: PaymentsApiDeps) {
-  return httpHandler(deps.logger, async (event) => {
-    const route = routes[event.routeKey];
-    if (!route) throw new NotFoundError('not_found', `No route ${event.routeKey}.`);
-    return route(deps, event);
-  });
+  return routedApi(deps, routes);
 }

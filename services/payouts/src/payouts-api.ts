@@ -1,8 +1,8 @@
 import type { Logger } from '@basis/shared/adapters/logger';
 import { authorize } from '@basis/shared/auth/authorize';
-import { type ApiResult, jsonResponse } from '@basis/shared/http/api-response';
+import { jsonResponse } from '@basis/shared/http/api-response';
 import { NotFoundError } from '@basis/shared/http/errors';
-import { type HttpEvent, httpHandler, pathParameter } from '@basis/shared/http/http-handler';
+import { pathParameter, type RouteHandler, routedApi } from '@basis/shared/http/http-handler';
 import { parseInput } from '@basis/shared/http/json-body';
 import type { PayoutStore } from '@basis/shared/records/payout';
 import { modes } from '@basis/shared/topology';
@@ -14,7 +14,7 @@ export interface PayoutsApiDeps {
   logger: Logger;
 }
 
-type Route = (deps: PayoutsApiDeps, event: HttpEvent) => Promise<ApiResult>;
+type Route = RouteHandler<PayoutsApiDeps>;
 
 const listQuerySchema = z.object({
   mode: z.enum(modes),
@@ -53,9 +53,5 @@ const routes: Readonly<Record<string, Route>> = {
 
 /** The payouts HTTP API: one function, its routes dispatched by API Gateway's routeKey. */
 export function createPayoutsApi(deps: PayoutsApiDeps) {
-  return httpHandler(deps.logger, async (event) => {
-    const route = routes[event.routeKey];
-    if (!route) throw new NotFoundError('not_found', `No route ${event.routeKey}.`);
-    return route(deps, event);
-  });
+  return routedApi(deps, routes);
 }

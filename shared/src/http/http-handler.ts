@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '../adapters/logger.ts';
 import { type ApiResult, errorResponse } from './api-response.ts';
-import { AppError, ValidationError } from './errors.ts';
+import { AppError, NotFoundError, ValidationError } from './errors.ts';
 import { pathParameterPatterns } from './ids.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -41,5 +41,31 @@ export function pathParameter(event: HttpEvent, name: string): string {
   const pattern = pathParameterPatterns[name];
   if (pattern && !pattern.test(value))
     throw new ValidationError(name, `The ${name} in the path is not a valid id.`);
+  return value;
+}
+
+export type RouteHandler<Deps> = (deps: Deps, event: HttpEvent) => Promise<ApiResult>;
+
+/** One function serving several routes: each dispatched by API Gateway's routeKey, errors mapped by httpHandler. */
+export function routedApi<Deps extends { logger: Logger }>(
+  deps: Deps,
+  routes: Readonly<Record<string, RouteHandler<Deps>>>,
+): (event: HttpEvent) => Promise<ApiResult> {
+  return httpHandler(deps.logger, async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new NotFoundError('not_found', `No route ${event.routeKey}.`);
+    return route(deps, event);
+  });
+}
+
+/** The request's own `Idempotency-Key` header, when it sent one: 1–200 letters, digits, `-` or `_`. */
+export function idempotencyKeyHeader(event: HttpEvent): string | undefined {
+  const value = event.headers['idempotency-key'];
+  if (value !== undefined && !/^[\w-]{1,200}$/.test(value)) {
+    throw new ValidationError(
+      'Idempotency-Key',
+      'The Idempotency-Key header must be 1–200 letters, digits, - or _.',
+    );
+  }
   return value;
 }
