@@ -3,6 +3,7 @@ import { handledEventTypes } from '@basis/shared/topology';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import type { LocalStack } from '../../local/src/local-stack.ts';
+import { PERMISSION_FAMILIES } from '../../stripe-sim/src/keys.ts';
 import { apiClient } from '../support/clinic-api.ts';
 import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';
@@ -108,18 +109,7 @@ describe('connecting a clinic to Stripe, through HTTP, against the simulator', (
     expect(mismatched.body?.error).toMatchObject({ code: 'invalid_stripe_key', field: 'publishableKey' });
 
     const limited = newTestAccountKeys();
-    const families = [
-      'account',
-      'balance',
-      'charge',
-      'customer',
-      'dispute',
-      'event',
-      'payment_intent',
-      'payment_method',
-      'setup_intent',
-      'webhook',
-    ];
+    const families = PERMISSION_FAMILIES.filter((family) => family !== 'payout');
     await simCall('POST', '/_sim/keys/permissions', limited.secretKey, {
       key: limited.restrictedKey,
       ...Object.fromEntries(families.map((family) => [`permissions[${family}]`, 'write'])),
