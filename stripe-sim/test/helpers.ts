@@ -100,7 +100,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-const FIXTURES = new URL('../../../shared/stripe-fixtures/', import.meta.url);
+const FIXTURES = new URL('../../test/fixtures/stripe/', import.meta.url);
 
 export function fixtureKeys(name: string): string[] {
   return Object.keys(

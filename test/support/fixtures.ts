@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The guidance folder beside the repository holds Stripe's fixtures (read-only). */
-export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/stripe-fixtures');
+/** Stripe's fixtures, vendored into the repository (`test/fixtures/stripe/README.md` says where each came from). */
+export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/stripe');
 
 export function fixtureBytes(relativePath: string): Buffer {
   return readFileSync(join(fixturesDir, relativePath));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../../test/support/fixtures.ts';
 import { verifyStripeSignature } from '../src/domain/stripe-signature.ts';
 
-// Known-answer vector from ../shared/stripe-fixtures/README.md, checked there against stripe-node.
+// Known-answer vector from test/fixtures/stripe/README.md, checked there against stripe-node.
 const payload = fixtureBytes('events/payment_intent.succeeded.json');
 const t = 1785405606;
 const oldSecret = 'whsec_test_fixture_secret';
