@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startDynamoDbLocal } from '@basis/local/dynamodb-local';
+import { localAwsConfig } from '@basis/local/local-aws';
+import { createTable } from '@basis/local/provision';
+import { countDynamoRequests } from '@basis/local/request-counter';
 import { paymentsWorkerFrom } from '@basis/payments/wiring';
-import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
 import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
+import { createDocumentClient } from '@basis/shared/dynamo/document-client';
 import { createStripeClient } from '@basis/shared/stripe/stripe-client';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { startDynamoDbLocal } from '../local/src/dynamodb-local.ts';
-import { localAwsConfig } from '../local/src/local-aws.ts';
-import { createTable } from '../local/src/provision.ts';
-import { countDynamoRequests } from '../local/src/request-counter.ts';
 import { fixtureEvent } from '../test/support/fixtures.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

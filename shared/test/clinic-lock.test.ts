@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoClinicLock } from '@basis/connect/adapters/dynamo-clinic-lock';
+import { localAwsConfig } from '@basis/local/local-aws';
+import { createTable } from '@basis/local/provision';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localAwsConfig } from '../../local/src/local-aws.ts';
-import { createTable } from '../../local/src/provision.ts';
-import { dynamoClinicLock } from '../src/adapters/dynamo-clinic-lock.ts';
-import { createDocumentClient } from '../src/adapters/dynamo-document-client.ts';
+import { createDocumentClient } from '../src/dynamo/document-client.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
 const doc = createDocumentClient(dynamo);

@@ -1,9 +1,9 @@
-import type { Logger } from '@basis/shared/adapters/logger';
+import { signDevToken } from '@basis/local/dev-jwt';
+import type { LocalStack } from '@basis/local/local-stack';
+import type { Logger } from '@basis/shared/observability/logger';
 import { handledEventTypes } from '@basis/shared/topology';
+import { PERMISSION_FAMILIES } from '@basis/stripe-sim/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../../local/src/dev-jwt.ts';
-import type { LocalStack } from '../../local/src/local-stack.ts';
-import { PERMISSION_FAMILIES } from '../../stripe-sim/src/keys.ts';
 import { apiClient } from '../support/clinic-api.ts';
 import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';

@@ -1,9 +1,9 @@
+import { signDevToken } from '@basis/local/dev-jwt';
+import type { LocalStack } from '@basis/local/local-stack';
 import type { SqsFunction } from '@basis/local/sqs-poller';
-import { dynamoPayoutStore } from '@basis/shared/adapters/dynamo-payout-store';
-import type { Logger } from '@basis/shared/adapters/logger';
+import { dynamoPayoutStore } from '@basis/payouts/adapters/dynamo-payout-store';
+import type { Logger } from '@basis/shared/observability/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../../local/src/dev-jwt.ts';
-import type { LocalStack } from '../../local/src/local-stack.ts';
 import { apiClient, type Json } from '../support/clinic-api.ts';
 import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';

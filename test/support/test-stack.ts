@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '@basis/shared/adapters/logger';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '@basis/local/local-stack';
+import type { Logger } from '@basis/shared/observability/logger';
 import type { ModeSecrets } from '@basis/shared/secrets/clinic-secrets';
 import { inject } from 'vitest';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/src/local-stack.ts';
 
 export const silentLogger = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
 

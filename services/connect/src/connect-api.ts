@@ -1,15 +1,15 @@
-import { authorize } from '@basis/shared/auth/authorize';
 import { jsonResponse } from '@basis/shared/http/api-response';
+import { authorize } from '@basis/shared/http/authorize';
 import { type RouteHandler, routedApi } from '@basis/shared/http/http-handler';
 import { parseJsonBody } from '@basis/shared/http/json-body';
+import { connectBodySchema } from './domain/connection.ts';
 import {
   type ConnectDeps,
   connectStripe,
   disconnectStripe,
   parseMode,
   stripeConnections,
-} from './connect-stripe.ts';
-import { connectBodySchema } from './domain/connection.ts';
+} from './use-cases/connect-stripe.ts';
 
 type Route = RouteHandler<ConnectDeps>;
 

@@ -1,6 +1,6 @@
-import { authorize } from '@basis/shared/auth/authorize';
+import { NotFoundError } from '@basis/shared/errors/errors';
 import { jsonResponse } from '@basis/shared/http/api-response';
-import { NotFoundError } from '@basis/shared/http/errors';
+import { authorize } from '@basis/shared/http/authorize';
 import {
   type HttpEvent,
   idempotencyKeyHeader,
@@ -9,15 +9,15 @@ import {
   routedApi,
 } from '@basis/shared/http/http-handler';
 import { parseInput, parseJsonBody } from '@basis/shared/http/json-body';
-import { toPaymentView } from '@basis/shared/records/payment';
-import { pricingSchema } from '@basis/shared/records/pricing';
 import { type Mode, modes } from '@basis/shared/topology';
 import { z } from 'zod';
-import { bookingPaymentBodySchema, createBookingPayment } from './booking-payment.ts';
-import { listLedger, listPayments, paymentsReport } from './payment-queries.ts';
+import { toPaymentView } from './domain/payment.ts';
+import { pricingSchema } from './domain/pricing.ts';
 import type { PaymentsApiDeps } from './payments-deps.ts';
-import { listCards, removeCard, startCardSetup } from './saved-cards.ts';
-import { getPricing, putPricing } from './service-pricing.ts';
+import { bookingPaymentBodySchema, createBookingPayment } from './use-cases/booking-payment.ts';
+import { listLedger, listPayments, paymentsReport } from './use-cases/payment-queries.ts';
+import { listCards, removeCard, startCardSetup } from './use-cases/saved-cards.ts';
+import { getPricing, putPricing } from './use-cases/service-pricing.ts';
 
 type Route = RouteHandler<PaymentsApiDeps>;
 

@@ -1,18 +1,18 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoBookingPaymentStore } from '@basis/shared/adapters/dynamo-booking-payment-store';
-import { dynamoCustomerStore } from '@basis/shared/adapters/dynamo-customer-store';
-import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
-import { dynamoPricingStore } from '@basis/shared/adapters/dynamo-pricing-store';
-import type { Logger } from '@basis/shared/adapters/logger';
+import { dynamoEventLedger } from '@basis/shared/ledger/dynamo-event-ledger';
+import type { Logger } from '@basis/shared/observability/logger';
 import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import { stripePaymentsGateway } from '@basis/shared/stripe/payments-gateway';
 import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
 import type Stripe from 'stripe';
-import { applyPaymentEvent } from './apply-payment-event.ts';
+import { dynamoBookingPaymentStore } from './adapters/dynamo-booking-payment-store.ts';
+import { dynamoCustomerStore } from './adapters/dynamo-customer-store.ts';
+import { dynamoPaymentStore } from './adapters/dynamo-payment-store.ts';
+import { dynamoPricingStore } from './adapters/dynamo-pricing-store.ts';
+import { stripePaymentsGateway } from './adapters/stripe-payments-gateway.ts';
+import { stripeReader } from './adapters/stripe-reader.ts';
 import { createPaymentsApi } from './payments-api.ts';
 import type { PaymentsApiDeps } from './payments-deps.ts';
-import { stripeReader } from './stripe-reader.ts';
+import { applyPaymentEvent } from './use-cases/apply-payment-event.ts';
 
 /** The clients a payments function is built from: the Lambda handlers pass AWS's, the local runtime the emulators'. */
 export interface PaymentsClients {

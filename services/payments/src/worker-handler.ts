@@ -1,6 +1,6 @@
-import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { createLogger } from '@basis/shared/adapters/logger';
 import { tableConfigFromEnv } from '@basis/shared/config/table-config';
+import { createDocumentClient } from '@basis/shared/dynamo/document-client';
+import { createLogger } from '@basis/shared/observability/logger';
 import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
 import { createStripeClient } from '@basis/shared/stripe/stripe-client';
 import { paymentsWorkerFrom } from './wiring.ts';

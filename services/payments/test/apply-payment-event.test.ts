@@ -1,15 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoCustomerStore } from '@basis/shared/adapters/dynamo-customer-store';
-import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
+import { localAwsConfig } from '@basis/local/local-aws';
+import { createTable } from '@basis/local/provision';
+import { countDynamoRequests } from '@basis/local/request-counter';
 import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
 import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import { createDocumentClient } from '@basis/shared/dynamo/document-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localAwsConfig } from '../../../local/src/local-aws.ts';
-import { createTable } from '../../../local/src/provision.ts';
-import { countDynamoRequests } from '../../../local/src/request-counter.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
-import { applyPaymentEvent } from '../src/apply-payment-event.ts';
+import { dynamoCustomerStore } from '../src/adapters/dynamo-customer-store.ts';
+import { dynamoPaymentStore } from '../src/adapters/dynamo-payment-store.ts';
+import { applyPaymentEvent } from '../src/use-cases/apply-payment-event.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
 const counter = countDynamoRequests(dynamo);

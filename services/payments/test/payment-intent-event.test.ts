@@ -1,8 +1,8 @@
 import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
-import type { PaymentRecord } from '@basis/shared/records/payment';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import type { PaymentRecord } from '../src/domain/payment.ts';
 import { applyPaymentIntentEvent, paymentIntentFacts } from '../src/domain/payment-intent-event.ts';
 
 const context = { clinicId: 'clinic_1', mode: 'test' as const, now: new Date('2026-11-26T12:00:00Z') };

@@ -1,7 +1,7 @@
-import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { dynamoPayoutStore } from '@basis/shared/adapters/dynamo-payout-store';
-import { createLogger } from '@basis/shared/adapters/logger';
 import { tableConfigFromEnv } from '@basis/shared/config/table-config';
+import { createDocumentClient } from '@basis/shared/dynamo/document-client';
+import { createLogger } from '@basis/shared/observability/logger';
+import { dynamoPayoutStore } from './adapters/dynamo-payout-store.ts';
 import { createPayoutsApi } from './payouts-api.ts';
 
 export const handler = createPayoutsApi({

@@ -1,12 +1,12 @@
-import type { Logger } from '@basis/shared/adapters/logger';
-import { authorize } from '@basis/shared/auth/authorize';
+import { NotFoundError } from '@basis/shared/errors/errors';
 import { jsonResponse } from '@basis/shared/http/api-response';
-import { NotFoundError } from '@basis/shared/http/errors';
+import { authorize } from '@basis/shared/http/authorize';
 import { pathParameter, type RouteHandler, routedApi } from '@basis/shared/http/http-handler';
 import { parseInput } from '@basis/shared/http/json-body';
-import type { PayoutStore } from '@basis/shared/records/payout';
+import type { Logger } from '@basis/shared/observability/logger';
 import { modes } from '@basis/shared/topology';
 import { z } from 'zod';
+import type { PayoutStore } from './domain/payout.ts';
 import { toPayoutView } from './domain/reconciliation.ts';
 
 export interface PayoutsApiDeps {

@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { EventLedger } from '@basis/shared/records/event-ledger';
+import type { EventLedger } from '@basis/shared/ledger/event-ledger';
 import { type EventOutcome, ledgerEntryOf, type SqsWorker } from '@basis/shared/worker/webhook-event-worker';
 import type { Context, SQSRecord } from 'aws-lambda';
-import { applyPayoutEvent } from './apply-payout-event.ts';
-import { type PayoutsQueueMessage, payoutsQueueMessageSchema } from './continuation-queue.ts';
-import { type ReconcilePayoutDeps, reconcilePayout } from './reconcile-payout.ts';
+import { type PayoutsQueueMessage, payoutsQueueMessageSchema } from './adapters/sqs-continuation-queue.ts';
+import { applyPayoutEvent } from './use-cases/apply-payout-event.ts';
+import { type ReconcilePayoutDeps, reconcilePayout } from './use-cases/reconcile-payout.ts';
 
 export interface PayoutsWorkerDeps extends ReconcilePayoutDeps {
   /** Where each webhook event's outcome is recorded for support (continuation messages are not events). */

@@ -1,16 +1,16 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
-import { dynamoPayoutStore } from '@basis/shared/adapters/dynamo-payout-store';
-import { createLogger } from '@basis/shared/adapters/logger';
+import { dynamoPaymentStore } from '@basis/payments/adapters/dynamo-payment-store';
 import { readQueueUrls } from '@basis/shared/config/queue-urls';
 import { tableConfigFromEnv } from '@basis/shared/config/table-config';
+import { createDocumentClient } from '@basis/shared/dynamo/document-client';
+import { dynamoEventLedger } from '@basis/shared/ledger/dynamo-event-ledger';
+import { createLogger } from '@basis/shared/observability/logger';
 import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
-import { stripePayoutsGateway } from '@basis/shared/stripe/payouts-gateway';
 import { createStripeClient } from '@basis/shared/stripe/stripe-client';
 import { functions } from '@basis/shared/topology';
-import { sqsContinuationQueue } from './continuation-queue.ts';
+import { dynamoPayoutStore } from './adapters/dynamo-payout-store.ts';
+import { sqsContinuationQueue } from './adapters/sqs-continuation-queue.ts';
+import { stripePayoutsGateway } from './adapters/stripe-payouts-gateway.ts';
 import { createPayoutsWorker, defaultTimeReserveMs } from './payouts-worker.ts';
 
 // Clients are built once per container, at init.

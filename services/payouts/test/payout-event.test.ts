@@ -1,8 +1,8 @@
 import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
-import type { PayoutRecord } from '@basis/shared/records/payout';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import type { PayoutRecord } from '../src/domain/payout.ts';
 import { applyPayoutEvent, payoutFacts } from '../src/domain/payout-event.ts';
 import { needsReconciliation } from '../src/domain/reconciliation.ts';
 

@@ -1,36 +1,36 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
-import { dynamoPayoutStore } from '@basis/shared/adapters/dynamo-payout-store';
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import { localAwsConfig } from '@basis/local/local-aws';
+import { createTable } from '@basis/local/provision';
+import { countDynamoRequests } from '@basis/local/request-counter';
+import { dynamoPaymentStore } from '@basis/payments/adapters/dynamo-payment-store';
 import {
   ConcurrentUpdateError,
   type PaymentRecord,
   type PaymentStore,
   paymentRecordSchema,
-} from '@basis/shared/records/payment';
-import type { BalanceTransactionFacts, PayoutStore } from '@basis/shared/records/payout';
+} from '@basis/payments/domain/payment';
+import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
+import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import { createDocumentClient } from '@basis/shared/dynamo/document-client';
 import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import type { PayoutsGateway } from '@basis/shared/stripe/payouts-gateway';
-import { stripePayoutsGateway } from '@basis/shared/stripe/payouts-gateway';
 import { StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
 import type { Context, SQSEvent } from 'aws-lambda';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localAwsConfig } from '../../../local/src/local-aws.ts';
-import { createTable } from '../../../local/src/provision.ts';
-import { countDynamoRequests } from '../../../local/src/request-counter.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
-import { applyPayoutEvent } from '../src/apply-payout-event.ts';
-import type { ReconcilePayoutMessage } from '../src/continuation-queue.ts';
+import { dynamoPayoutStore } from '../src/adapters/dynamo-payout-store.ts';
+import type { ReconcilePayoutMessage } from '../src/adapters/sqs-continuation-queue.ts';
+import type { PayoutsGateway } from '../src/adapters/stripe-payouts-gateway.ts';
+import { stripePayoutsGateway } from '../src/adapters/stripe-payouts-gateway.ts';
+import type { BalanceTransactionFacts, PayoutStore } from '../src/domain/payout.ts';
 import { createPayoutsWorker } from '../src/payouts-worker.ts';
+import { applyPayoutEvent } from '../src/use-cases/apply-payout-event.ts';
 import {
   ClinicNotConnectedError,
   type ReconcilePayoutDeps,
   reconcilePayout,
-} from '../src/reconcile-payout.ts';
+} from '../src/use-cases/reconcile-payout.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
 const counter = countDynamoRequests(dynamo);

@@ -1,9 +1,9 @@
-import type { BalanceTransactionFacts, PayoutRecord } from '@basis/shared/records/payout';
-import { balanceTransactionFacts } from '@basis/shared/stripe/payouts-gateway';
 import fc from 'fast-check';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../../test/support/fixtures.ts';
+import { balanceTransactionFacts } from '../src/adapters/stripe-payouts-gateway.ts';
+import type { BalanceTransactionFacts, PayoutRecord } from '../src/domain/payout.ts';
 import {
   advanceReconciliation,
   itemsOfPage,

@@ -1,9 +1,9 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
-import { createLogger } from '@basis/shared/adapters/logger';
-import { sqsEventQueue } from '@basis/shared/adapters/sqs-event-queue';
 import { readQueueUrls } from '@basis/shared/config/queue-urls';
 import { tableConfigFromEnv } from '@basis/shared/config/table-config';
+import { createDocumentClient } from '@basis/shared/dynamo/document-client';
+import { createLogger } from '@basis/shared/observability/logger';
+import { sqsEventQueue } from '@basis/shared/queue/sqs-event-queue';
 import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
 import { createStripeClient } from '@basis/shared/stripe/stripe-client';
 import { functions } from '@basis/shared/topology';

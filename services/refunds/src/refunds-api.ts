@@ -1,9 +1,9 @@
-import { authorize } from '@basis/shared/auth/authorize';
 import { jsonResponse } from '@basis/shared/http/api-response';
+import { authorize } from '@basis/shared/http/authorize';
 import { idempotencyKeyHeader, pathParameter, routedApi } from '@basis/shared/http/http-handler';
 import { parseJsonBody } from '@basis/shared/http/json-body';
 import type { RefundsDeps } from './refunds-deps.ts';
-import { refundBodySchema, requestRefund } from './request-refund.ts';
+import { refundBodySchema, requestRefund } from './use-cases/request-refund.ts';
 
 /** The refunds HTTP API: `POST /v1/clinics/{clinicId}/payments/{paymentId}/refunds`. */
 export function createRefundsApi(deps: RefundsDeps) {

@@ -1,10 +1,10 @@
+import type { PaymentStore } from '@basis/payments/domain/payment';
 import type { StripePaymentIntent } from '@basis/payments/domain/payment-intent-event';
-import type { Logger } from '@basis/shared/adapters/logger';
-import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
-import type { PaymentStore } from '@basis/shared/records/payment';
+import type { Logger } from '@basis/shared/observability/logger';
+import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
 import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import type { RefundsGateway } from '@basis/shared/stripe/refunds-gateway';
 import type { Mode } from '@basis/shared/topology';
+import type { RefundsGateway } from './adapters/stripe-refunds-gateway.ts';
 
 export interface RefundsDeps {
   payments: PaymentStore;

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { stripeReader } from '@basis/payments/stripe-reader';
-import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
-import { dynamoPaymentStore } from '@basis/shared/adapters/dynamo-payment-store';
-import type { Logger } from '@basis/shared/adapters/logger';
-import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
+import { dynamoPaymentStore } from '@basis/payments/adapters/dynamo-payment-store';
+import { stripePaymentsGateway } from '@basis/payments/adapters/stripe-payments-gateway';
+import { stripeReader } from '@basis/payments/adapters/stripe-reader';
+import { dynamoEventLedger } from '@basis/shared/ledger/dynamo-event-ledger';
+import type { Logger } from '@basis/shared/observability/logger';
+import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
 import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import { stripePaymentsGateway } from '@basis/shared/stripe/payments-gateway';
-import { stripeRefundsGateway } from '@basis/shared/stripe/refunds-gateway';
 import { createWebhookEventWorker } from '@basis/shared/worker/webhook-event-worker';
 import type Stripe from 'stripe';
-import { applyRefundEvent, reconcileRefund } from './apply-refund-event.ts';
+import { stripeRefundsGateway } from './adapters/stripe-refunds-gateway.ts';
 import { createRefundsApi } from './refunds-api.ts';
 import type { RefundsDeps } from './refunds-deps.ts';
+import { applyRefundEvent, reconcileRefund } from './use-cases/apply-refund-event.ts';
 
 /** The clients a refunds function is built from: AWS's in Lambda, the emulators' locally. */
 export interface RefundsClients {

@@ -1,14 +1,14 @@
-import type { QueueMessage } from '@basis/shared/adapters/sqs-event-queue';
-import { ConcurrentUpdateError, type PaymentRecord, type PaymentStore } from '@basis/shared/records/payment';
-import type { RefundsGateway } from '@basis/shared/stripe/refunds-gateway';
+import { ConcurrentUpdateError, type PaymentRecord, type PaymentStore } from '@basis/payments/domain/payment';
+import type { QueueMessage } from '@basis/shared/queue/sqs-event-queue';
 import { StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
-import { reconcileRefund } from '../src/apply-refund-event.ts';
+import type { RefundsGateway } from '../src/adapters/stripe-refunds-gateway.ts';
 import type { RefundsDeps } from '../src/refunds-deps.ts';
-import { requestRefund } from '../src/request-refund.ts';
+import { reconcileRefund } from '../src/use-cases/apply-refund-event.ts';
+import { requestRefund } from '../src/use-cases/request-refund.ts';
 
 const succeeded = succeededPayment({ amount: 5000, serviceId: null, clientId: null });
 

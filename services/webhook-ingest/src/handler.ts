@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createLogger } from '@basis/shared/adapters/logger';
-import { sqsEventQueue } from '@basis/shared/adapters/sqs-event-queue';
 import { readQueueUrls } from '@basis/shared/config/queue-urls';
+import { createLogger } from '@basis/shared/observability/logger';
+import { sqsEventQueue } from '@basis/shared/queue/sqs-event-queue';
 import { secretStoreFromEnv } from '@basis/shared/secrets/secret-store-from-env';
 import { functions } from '@basis/shared/topology';
 import { createWebhookRoute } from './webhook-route.ts';

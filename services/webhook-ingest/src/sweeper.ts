@@ -1,12 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoConnectionRegistry } from '@basis/shared/adapters/dynamo-connection-registry';
-import { dynamoEventLedger } from '@basis/shared/adapters/dynamo-event-ledger';
-import type { Logger } from '@basis/shared/adapters/logger';
-import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
+import { dynamoConnectionRegistry } from '@basis/connect/adapters/dynamo-connection-registry';
+import { dynamoEventLedger } from '@basis/shared/ledger/dynamo-event-ledger';
+import type { Logger } from '@basis/shared/observability/logger';
+import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
 import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import { stripeEventsGateway } from '@basis/shared/stripe/events-gateway';
 import type Stripe from 'stripe';
-import { sweepMissedEvents } from './sweep-missed-events.ts';
+import { stripeEventsGateway } from './adapters/stripe-events-gateway.ts';
+import { sweepMissedEvents } from './use-cases/sweep-missed-events.ts';
 
 /** The missed-event sweep built from its clients: AWS's in Lambda, the emulators' locally. */
 export function sweeperFrom(clients: {

@@ -1,9 +1,9 @@
-import type { Logger } from '@basis/shared/adapters/logger';
+import { AppError } from '@basis/shared/errors/errors';
 import { jsonResponse } from '@basis/shared/http/api-response';
-import { AppError } from '@basis/shared/http/errors';
 import { type HttpEvent, httpHandler } from '@basis/shared/http/http-handler';
+import type { Logger } from '@basis/shared/observability/logger';
 import { findRoute } from '@basis/shared/topology';
-import { type ReceiveWebhookDeps, receiveWebhook } from './receive-webhook.ts';
+import { type ReceiveWebhookDeps, receiveWebhook } from './use-cases/receive-webhook.ts';
 
 /** `POST /stripe_webhook/{clinicId}` and `POST /stripe_webhook_test/{clinicId}`. */
 export function createWebhookRoute(deps: ReceiveWebhookDeps & { logger: Logger }) {

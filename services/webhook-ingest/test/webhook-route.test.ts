@@ -1,6 +1,6 @@
-import type { EventQueue } from '@basis/shared/adapters/sqs-event-queue';
 import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
 import type { HttpEvent } from '@basis/shared/http/http-handler';
+import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
 import type { ClinicSecrets, SecretStore } from '@basis/shared/secrets/clinic-secrets';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';

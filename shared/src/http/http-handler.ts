@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Logger } from '../adapters/logger.ts';
+import { AppError, NotFoundError, ValidationError } from '../errors/errors.ts';
+import type { Logger } from '../observability/logger.ts';
 import { type ApiResult, errorResponse } from './api-response.ts';
-import { AppError, NotFoundError, ValidationError } from './errors.ts';
 import { pathParameterPatterns } from './ids.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from './errors.ts';
+import { ValidationError } from '../errors/errors.ts';
 import type { HttpEvent } from './http-handler.ts';
 
 /**

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { AppError, ConflictError } from '../http/errors.ts';
+import { AppError, ConflictError } from '../errors/errors.ts';
 
 /** Stripe refused the key itself (401): wrong, revoked or of another mode. */
 export class StripeKeyRejected extends Error {

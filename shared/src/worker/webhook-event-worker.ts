@@ -1,9 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Logger } from '../adapters/logger.ts';
 import { type WebhookEventMessage, webhookEventMessageSchema } from '../contracts/queue-message.ts';
 import type { StripeEvent } from '../contracts/stripe-event.ts';
-import type { EventLedger, LedgerEntry } from '../records/event-ledger.ts';
+import type { EventLedger, LedgerEntry } from '../ledger/event-ledger.ts';
+import type { Logger } from '../observability/logger.ts';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ValidationError } from '@basis/shared/http/errors';
+import { ValidationError } from '@basis/shared/errors/errors';
 import type { ClinicSecrets, ModeSecrets } from '@basis/shared/secrets/clinic-secrets';
 import type { Mode } from '@basis/shared/topology';
 import { z } from 'zod';

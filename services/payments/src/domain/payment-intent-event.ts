@@ -1,7 +1,7 @@
 import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
-import { appliedEventMemory, type PaymentRecord, type PaymentStatus } from '@basis/shared/records/payment';
 import type { Mode } from '@basis/shared/topology';
 import { z } from 'zod';
+import { appliedEventMemory, type PaymentRecord, type PaymentStatus } from './payment.ts';
 
 const paymentIntentSchema = z.looseObject({
   id: z.string().startsWith('pi_'),

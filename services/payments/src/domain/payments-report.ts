@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '@basis/shared/records/payment';
+import type { PaymentRecord } from './payment.ts';
 
 export interface CurrencyTotals {
   currency: string;

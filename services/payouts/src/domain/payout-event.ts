@@ -1,4 +1,6 @@
 import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import type { Mode } from '@basis/shared/topology';
+import { z } from 'zod';
 import {
   type PayoutRecord,
   type PayoutStatus,
@@ -6,9 +8,7 @@ import {
   payoutStatuses,
   type StripeReconciliationStatus,
   stripeReconciliationStatuses,
-} from '@basis/shared/records/payout';
-import type { Mode } from '@basis/shared/topology';
-import { z } from 'zod';
+} from './payout.ts';
 
 const payoutSchema = z.looseObject({
   id: z.string().startsWith('po_'),

@@ -1,9 +1,4 @@
-import type {
-  BalanceTransactionFacts,
-  PayoutItem,
-  PayoutItemType,
-  PayoutRecord,
-} from '@basis/shared/records/payout';
+import type { BalanceTransactionFacts, PayoutItem, PayoutItemType, PayoutRecord } from './payout.ts';
 
 /**
  * Whether a payout's balance transactions should be listed now: Stripe has finished reconciling it (only then

@@ -1,4 +1,4 @@
-import type { DisputeEntry, PaymentRecord, RefundEntry, RefundStatus } from '@basis/shared/records/payment';
+import type { DisputeEntry, PaymentRecord, RefundEntry, RefundStatus } from '@basis/payments/domain/payment';
 
 /** A refund's status only moves forward: pending → succeeded → failed or canceled (a card refund can fail late). */
 const refundRank: Record<RefundStatus, number> = { pending: 0, succeeded: 1, failed: 2, canceled: 2 };

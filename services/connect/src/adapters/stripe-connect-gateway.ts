@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { callStripe } from '@basis/shared/stripe/stripe-errors';
+import type Stripe from 'stripe';
+
+/** What connecting a clinic asks of Stripe. */
+export interface ConnectGateway {
+  /** The account a secret key belongs to; throws StripeKeyRejected if Stripe refuses the key. */
+  accountOf(secretKey: string): Promise<{ accountId: string }>;
+  /**
+   * Whether the publishable key belongs to the same account: a SetupIntent made with the secret key is read
+   * back with the publishable key and its client secret, as Stripe.js would; Stripe answers 404 to a
+   * publishable key of another account and 401 to an unknown one. The SetupIntent is canceled after.
+   */
+  publishableKeyMatches(secretKey: string, publishableKey: string): Promise<boolean>;
+  /** Resources the key may not list (a restricted key without a permission the system needs). */
+  missingPermissions(secretKey: string, needsWebhookEndpoints: boolean): Promise<string[]>;
+  createWebhookEndpoint(
+    secretKey: string,
+    input: {
+      url: string;
+      enabledEvents: readonly string[];
+      apiVersion: string;
+      clinicId: string;
+      /** From the connect operation, so that a double-clicked Save registers one endpoint. */
+      idempotencyKey: string;
+    },
+  ): Promise<{ endpointId: string; secret: string }>;
+  /** Deletes an endpoint; one that no longer exists is not an error. */
+  deleteWebhookEndpoint(secretKey: string, endpointId: string): Promise<void>;
+}
+
+const permissionProbes: ReadonlyArray<[string, (stripe: Stripe, apiKey: string) => Promise<unknown>]> = [
+  ['customers', (stripe, apiKey) => stripe.customers.list({ limit: 1 }, { apiKey })],
+  ['payment_intents', (stripe, apiKey) => stripe.paymentIntents.list({ limit: 1 }, { apiKey })],
+  ['setup_intents', (stripe, apiKey) => stripe.setupIntents.list({ limit: 1 }, { apiKey })],
+  ['refunds', (stripe, apiKey) => stripe.refunds.list({ limit: 1 }, { apiKey })],
+  ['payouts', (stripe, apiKey) => stripe.payouts.list({ limit: 1 }, { apiKey })],
+  ['balance_transactions', (stripe, apiKey) => stripe.balanceTransactions.list({ limit: 1 }, { apiKey })],
+  ['events', (stripe, apiKey) => stripe.events.list({ limit: 1 }, { apiKey })],
+];
+
+export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
+  return {
+    async accountOf(secretKey) {
+      const account = await callStripe(() => stripe.accounts.retrieve(null, {}, { apiKey: secretKey }));
+      return { accountId: account.id };
+    },
+
+    async publishableKeyMatches(secretKey, publishableKey) {
+      // Keyed by the pair of keys (per ten minutes), so the SDK's retries and a double-clicked Save make one probe.
+      const pair = createHash('sha256').update(`${secretKey}:${publishableKey}`).digest('hex').slice(0, 24);
+      const idempotencyKey = `basis-key-check-${pair}-${Math.floor(Date.now() / 600_000)}`;
+      const probe = await callStripe(() =>
+        stripe.setupIntents.create(
+          { usage: 'off_session', metadata: { basis_purpose: 'publishable_key_check' } },
+          { apiKey: secretKey, idempotencyKey },
+        ),
+      );
+      try {
+        const clientSecret = probe.client_secret ?? '';
+        await callStripe(() =>
+          stripe.setupIntents.retrieve(probe.id, { client_secret: clientSecret }, { apiKey: publishableKey }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && ['StripeObjectMissing', 'StripeKeyRejected'].includes(error.name))
+          return false;
+        throw error;
+      } finally {
+        await callStripe(() => stripe.setupIntents.cancel(probe.id, {}, { apiKey: secretKey })).catch(
+          () => undefined,
+        );
+      }
+    },
+
+    async missingPermissions(secretKey, needsWebhookEndpoints) {
+      const probes: Array<[string, (stripe: Stripe, apiKey: string) => Promise<unknown>]> = [
+        ...permissionProbes,
+      ];
+      if (needsWebhookEndpoints) {
+        probes.push([
+          'webhook_endpoints',
+          (client, apiKey) => client.webhookEndpoints.list({ limit: 1 }, { apiKey }),
+        ]);
+      }
+      const results = await Promise.all(
+        probes.map(async ([resource, probe]) => {
+          try {
+            await callStripe(() => probe(stripe, secretKey));
+            return undefined;
+          } catch (error) {
+            if (error instanceof Error && error.name === 'StripePermissionDenied') return resource;
+            throw error;
+          }
+        }),
+      );
+      return results.filter((resource): resource is string => resource !== undefined);
+    },
+
+    async createWebhookEndpoint(secretKey, input) {
+      const endpoint = await callStripe(() =>
+        stripe.webhookEndpoints.create(
+          {
+            url: input.url,
+            enabled_events: [...input.enabledEvents] as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
+            api_version: input.apiVersion as Stripe.WebhookEndpointCreateParams.ApiVersion,
+            description: 'Basis payments (managed by Basis)',
+            metadata: { basis_clinic_id: input.clinicId },
+          },
+          { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
+        ),
+      );
+      if (!endpoint.secret) throw new Error('Stripe returned a webhook endpoint without its signing secret.');
+      return { endpointId: endpoint.id, secret: endpoint.secret };
+    },
+
+    async deleteWebhookEndpoint(secretKey, endpointId) {
+      try {
+        await callStripe(() => stripe.webhookEndpoints.del(endpointId, {}, { apiKey: secretKey }));
+      } catch (error) {
+        if (error instanceof Error && error.name === 'StripeObjectMissing') return;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { bookingKey } from '@basis/shared/dynamo/keys';
+import type { BookingPayment, BookingPaymentStore } from '../domain/booking-payment.ts';
+
+export function dynamoBookingPaymentStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): BookingPaymentStore {
+  return {
+    async get(clinicId, mode, bookingId) {
+      const output = await doc.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: bookingKey(clinicId, mode, bookingId),
+          ConsistentRead: true,
+        }),
+      );
+      if (!output.Item) return undefined;
+      const { pk: _pk, sk: _sk, entityType: _type, ...booking } = output.Item;
+      return booking as BookingPayment;
+    },
+    async claim(claim) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...bookingKey(claim.clinicId, claim.mode, claim.bookingId),
+              entityType: 'booking_payment',
+              ...claim,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async setPaymentId(clinicId, mode, bookingId, paymentId) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: bookingKey(clinicId, mode, bookingId),
+          UpdateExpression: 'SET paymentId = :paymentId',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(paymentId) OR paymentId = :null OR paymentId = :paymentId)',
+          ExpressionAttributeValues: { ':paymentId': paymentId, ':null': null },
+        }),
+      );
+    },
+  };
+}

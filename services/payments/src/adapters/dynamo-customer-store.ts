@@ -1,0 +1,150 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { cardKeys, customerKeys } from '@basis/shared/dynamo/keys';
+import type { CardRecord, CustomerRecord, CustomerStore } from '../domain/customer.ts';
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'TransactionCanceledException')
+  );
+}
+
+function toCustomer(item: Record<string, unknown> | undefined): CustomerRecord | undefined {
+  if (!item) return undefined;
+  return {
+    clinicId: item.clinicId as string,
+    mode: item.mode as CustomerRecord['mode'],
+    clientId: item.clientId as string,
+    customerId: item.customerId as string,
+  };
+}
+
+function toCard(item: Record<string, unknown>): CardRecord {
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _gpk,
+    gsi1sk: _gsk,
+    entityType: _type,
+    expiresAt: _expires,
+    ...card
+  } = item;
+  return card as unknown as CardRecord;
+}
+
+const tombstoneDays = 35;
+
+export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: string): CustomerStore {
+  const get = async (key: { pk: string; sk: string }) =>
+    (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+
+  return {
+    byClient: async (clinicId, mode, clientId) =>
+      toCustomer(await get(customerKeys.byClient(clinicId, mode, clientId))),
+    byStripeId: async (clinicId, customerId) =>
+      toCustomer(await get(customerKeys.byStripeId(clinicId, customerId))),
+
+    async create(record) {
+      const attributes = { entityType: 'customer', ...record };
+      try {
+        // Both items or neither: the client → customer mapping and its reverse, for webhooks that name a customer.
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...customerKeys.byClient(record.clinicId, record.mode, record.clientId),
+                    ...attributes,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...customerKeys.byStripeId(record.clinicId, record.customerId), ...attributes },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return record;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const existing = toCustomer(
+          await get(customerKeys.byClient(record.clinicId, record.mode, record.clientId)),
+        );
+        if (!existing) throw error;
+        return existing;
+      }
+    },
+
+    async cards(clinicId, mode, customerId) {
+      const { gsi1pk } = cardKeys.byCustomer(clinicId, mode, customerId, '');
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const output = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': gsi1pk },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        items.push(...(output.Items ?? []));
+        startKey = output.LastEvaluatedKey;
+      } while (startKey);
+      return items.map(toCard);
+    },
+
+    async cardById(clinicId, mode, paymentMethodId) {
+      const item = await get(cardKeys.primary(clinicId, mode, paymentMethodId));
+      return item ? toCard(item) : undefined;
+    },
+
+    async putCardIfNewer(card) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...cardKeys.primary(card.clinicId, card.mode, card.paymentMethodId),
+              ...cardKeys.byCustomer(card.clinicId, card.mode, card.customerId, card.paymentMethodId),
+              entityType: 'card',
+              ...card,
+              ...(card.state === 'detached'
+                ? { expiresAt: Math.floor(Date.now() / 1000) + tombstoneDays * 86_400 }
+                : {}),
+            },
+            // A newer fact wins; in the same second a detach wins over an attach (it can only follow it).
+            ConditionExpression:
+              'attribute_not_exists(pk) OR stateCreated < :created OR (stateCreated = :created AND #state = :attached AND :state = :detached)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':created': card.stateCreated,
+              ':state': card.state,
+              ':attached': 'attached',
+              ':detached': 'detached',
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}

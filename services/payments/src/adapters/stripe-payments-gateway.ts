@@ -1,0 +1,134 @@
+import { callStripe } from '@basis/shared/stripe/stripe-errors';
+import type Stripe from 'stripe';
+
+/** Card details we keep: a reference and what a person needs to recognise the card. Never the number. */
+export interface CardReference {
+  paymentMethodId: string;
+  customerId: string | null;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export interface PaymentIntentSummary {
+  paymentIntent: Stripe.PaymentIntent;
+  clientSecret: string;
+}
+
+/** What payments at booking and saved cards ask of Stripe. Every call carries the clinic's key. */
+export interface PaymentsGateway {
+  createCustomer(
+    secretKey: string,
+    input: { clinicId: string; clientId: string; idempotencyKey: string },
+  ): Promise<{ customerId: string }>;
+  createPaymentIntent(
+    secretKey: string,
+    input: {
+      amount: number;
+      currency: string;
+      customerId: string;
+      paymentMethodId: string | undefined;
+      savePaymentMethod: boolean;
+      metadata: Record<string, string>;
+      idempotencyKey: string;
+    },
+  ): Promise<PaymentIntentSummary>;
+  retrievePaymentIntent(secretKey: string, paymentIntentId: string): Promise<PaymentIntentSummary>;
+  createSetupIntent(
+    secretKey: string,
+    input: { customerId: string; metadata: Record<string, string>; idempotencyKey: string },
+  ): Promise<{ setupIntentId: string; clientSecret: string }>;
+  retrievePaymentMethod(secretKey: string, paymentMethodId: string): Promise<CardReference>;
+  detachPaymentMethod(secretKey: string, paymentMethodId: string): Promise<void>;
+  defaultPaymentMethodOf(secretKey: string, customerId: string): Promise<string | null>;
+}
+
+export function cardReference(paymentMethod: Stripe.PaymentMethod): CardReference {
+  const customer = paymentMethod.customer;
+  return {
+    paymentMethodId: paymentMethod.id,
+    customerId: typeof customer === 'string' ? customer : (customer?.id ?? null),
+    brand: paymentMethod.card?.brand ?? paymentMethod.type,
+    last4: paymentMethod.card?.last4 ?? '',
+    expMonth: paymentMethod.card?.exp_month ?? 0,
+    expYear: paymentMethod.card?.exp_year ?? 0,
+  };
+}
+
+function summary(paymentIntent: Stripe.PaymentIntent): PaymentIntentSummary {
+  return { paymentIntent, clientSecret: paymentIntent.client_secret ?? '' };
+}
+
+export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
+  return {
+    async createCustomer(secretKey, input) {
+      const customer = await callStripe(() =>
+        stripe.customers.create(
+          // Opaque ids only: no names or emails of patients leave Basis.
+          { metadata: { clinic_id: input.clinicId, client_id: input.clientId } },
+          { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
+        ),
+      );
+      return { customerId: customer.id };
+    },
+
+    async createPaymentIntent(secretKey, input) {
+      const paymentIntent = await callStripe(() =>
+        stripe.paymentIntents.create(
+          {
+            amount: input.amount,
+            currency: input.currency,
+            customer: input.customerId,
+            automatic_payment_methods: { enabled: true },
+            metadata: input.metadata,
+            ...(input.savePaymentMethod ? { setup_future_usage: 'off_session' as const } : {}),
+            ...(input.paymentMethodId ? { payment_method: input.paymentMethodId } : {}),
+          },
+          { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
+        ),
+      );
+      return summary(paymentIntent);
+    },
+
+    async retrievePaymentIntent(secretKey, paymentIntentId) {
+      return summary(
+        await callStripe(() => stripe.paymentIntents.retrieve(paymentIntentId, {}, { apiKey: secretKey })),
+      );
+    },
+
+    async createSetupIntent(secretKey, input) {
+      const setupIntent = await callStripe(() =>
+        stripe.setupIntents.create(
+          {
+            customer: input.customerId,
+            usage: 'off_session',
+            automatic_payment_methods: { enabled: true },
+            metadata: input.metadata,
+          },
+          { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
+        ),
+      );
+      return { setupIntentId: setupIntent.id, clientSecret: setupIntent.client_secret ?? '' };
+    },
+
+    async retrievePaymentMethod(secretKey, paymentMethodId) {
+      return cardReference(
+        await callStripe(() => stripe.paymentMethods.retrieve(paymentMethodId, {}, { apiKey: secretKey })),
+      );
+    },
+
+    async detachPaymentMethod(secretKey, paymentMethodId) {
+      await callStripe(() => stripe.paymentMethods.detach(paymentMethodId, {}, { apiKey: secretKey }));
+    },
+
+    async defaultPaymentMethodOf(secretKey, customerId) {
+      const customer = await callStripe(() =>
+        stripe.customers.retrieve(customerId, {}, { apiKey: secretKey }),
+      );
+      if (customer.deleted) return null;
+      const value = customer.invoice_settings?.default_payment_method;
+      return typeof value === 'string' ? value : (value?.id ?? null);
+    },
+  };
+}

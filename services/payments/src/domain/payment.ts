@@ -1,0 +1,163 @@
+import { type Mode, modes } from '@basis/shared/topology';
+import { z } from 'zod';
+
+export const paymentStatuses = [
+  'requires_payment_method',
+  'requires_action',
+  'processing',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** How many recent event ids a record remembers, to tell a duplicate delivery from a stale one. */
+export const appliedEventMemory = 20;
+
+export const refundStatuses = ['pending', 'succeeded', 'failed', 'canceled'] as const;
+export type RefundStatus = (typeof refundStatuses)[number];
+
+/**
+ * A refund, first-class: written `pending` before Stripe is called, with the key it is created with, and completed
+ * from Stripe's answer and webhooks. Refunds made in the Stripe dashboard are recorded too.
+ */
+export const refundEntrySchema = z.object({
+  /** Basis's key for the refund request (the Idempotency-Key header, or one derived); `stripe:<re_id>` otherwise. */
+  refundKey: z.string(),
+  refundId: z.string().nullable(),
+  amount: z.number().int().positive(),
+  status: z.enum(refundStatuses),
+  reason: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  /** The Idempotency-Key sent to Stripe: the same for every attempt at this refund. */
+  idempotencyKey: z.string().nullable(),
+  requestedBy: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  /** Rank and Stripe `created` of the fact that set the status: a refund's status only moves forward. */
+  statusRank: z.number().int(),
+  statusCreated: z.number().int(),
+});
+export type RefundEntry = z.infer<typeof refundEntrySchema>;
+
+export const disputeEntrySchema = z.object({
+  disputeId: z.string(),
+  amount: z.number().int().nonnegative(),
+  currency: z.string(),
+  status: z.string(),
+  reason: z.string().nullable(),
+  evidenceDueBy: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  statusRank: z.number().int(),
+  statusCreated: z.number().int(),
+});
+export type DisputeEntry = z.infer<typeof disputeEntrySchema>;
+
+/** The stored payment: Stripe ids, amounts and statuses, never card data or names. */
+export const paymentRecordSchema = z.object({
+  clinicId: z.string(),
+  mode: z.enum(modes),
+  paymentId: z.string().startsWith('pi_'),
+  bookingId: z.string().nullable(),
+  serviceId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  amount: z.number().int().nonnegative(),
+  currency: z.string(),
+  status: z.enum(paymentStatuses),
+  chargeId: z.string().nullable(),
+  failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Sum of succeeded refunds (derived from `refunds` on every change). */
+  amountRefunded: z.number().int().nonnegative(),
+  refunds: z.array(refundEntrySchema).default([]),
+  disputes: z.array(disputeEntrySchema).default([]),
+  payoutId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** The event whose snapshot set the status, and its rank in the order events are compared by. */
+  statusSource: z.object({
+    eventId: z.string(),
+    created: z.number().int(),
+    rank: z.number().int(),
+    authoritative: z.boolean().optional(),
+  }),
+  appliedEventIds: z.array(z.string()).max(appliedEventMemory),
+  /** Optimistic-concurrency version: every write is conditional on the version it read. */
+  version: z.number().int().positive(),
+});
+
+export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
+
+/** The Payment of the HTTP contract (API.md). */
+export function toPaymentView(record: PaymentRecord) {
+  return {
+    paymentId: record.paymentId,
+    mode: record.mode,
+    bookingId: record.bookingId,
+    serviceId: record.serviceId,
+    clientId: record.clientId,
+    amount: record.amount,
+    currency: record.currency,
+    status: record.status,
+    chargeId: record.chargeId,
+    amountRefunded: record.amountRefunded,
+    refundStatus: refundStatusOf(record),
+    refunds: record.refunds.map((refund) => ({
+      refundId: refund.refundId,
+      amount: refund.amount,
+      status: refund.status,
+      reason: refund.reason,
+      failureReason: refund.failureReason,
+      createdAt: refund.createdAt,
+    })),
+    disputes: record.disputes.map((dispute) => ({
+      disputeId: dispute.disputeId,
+      amount: dispute.amount,
+      status: dispute.status,
+      reason: dispute.reason,
+      evidenceDueBy: dispute.evidenceDueBy,
+      createdAt: dispute.createdAt,
+    })),
+    failure: record.failure,
+    payoutId: record.payoutId,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export type PaymentView = ReturnType<typeof toPaymentView>;
+
+function refundStatusOf(record: PaymentRecord): 'none' | 'partial' | 'full' {
+  if (record.amountRefunded === 0) return 'none';
+  return record.amountRefunded >= record.amount ? 'full' : 'partial';
+}
+
+/** Raised by a store when a conditional write finds the record changed since it was read. */
+export class ConcurrentUpdateError extends Error {
+  constructor(readonly paymentId: string) {
+    super(`Payment ${paymentId} changed while it was being updated.`);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+export interface PaymentListQuery {
+  status?: PaymentStatus;
+  clientId?: string;
+  /** Inclusive, ISO 8601. */
+  from?: string;
+  /** Exclusive, ISO 8601. */
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** The port for payment records. */
+export interface PaymentStore {
+  get(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
+  /** Newest first, through the by-date index. */
+  list(
+    clinicId: string,
+    mode: Mode,
+    query: PaymentListQuery,
+  ): Promise<{ items: PaymentRecord[]; nextCursor: string | null }>;
+  /** Writes the record if the stored version is still `expectedVersion` (undefined: it must not exist yet). */
+  save(record: PaymentRecord, expectedVersion: number | undefined): Promise<void>;
+}

@@ -1,0 +1,148 @@
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { payoutKeys } from '@basis/shared/dynamo/keys';
+import { putIfVersion } from '@basis/shared/dynamo/versioned-put';
+import { ValidationError } from '@basis/shared/errors/errors';
+import { table } from '@basis/shared/topology';
+import { z } from 'zod';
+import {
+  ConcurrentPayoutUpdateError,
+  type PayoutItem,
+  type PayoutRecord,
+  type PayoutStore,
+  payoutItemSchema,
+  payoutRecordSchema,
+} from '../domain/payout.ts';
+
+const payoutEntity = 'payout';
+const itemEntity = 'payout_item';
+/** DynamoDB's limit per BatchWriteItem. */
+const batchSize = 25;
+const maxBatchAttempts = 8;
+
+const cursorSchema = z.record(z.string(), z.string());
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+/** A cursor is the last key of the previous page; one that is not a key of this partition is refused. */
+function decodeCursor(cursor: string, partition: string): Record<string, string> {
+  try {
+    const key = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (key.gsi1pk === partition) return key;
+  } catch {
+    // refused below
+  }
+  throw new ValidationError('cursor', 'Invalid cursor.');
+}
+
+function itemOf(record: PayoutRecord) {
+  return {
+    ...payoutKeys.primary(record.clinicId, record.payoutId),
+    ...payoutKeys.byDate(record.clinicId, record.mode, record.createdAt, record.payoutId),
+    entityType: payoutEntity,
+    ...record,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * PayoutStore on the single table. A payout is one item (`sk PAYOUT#<id>`, listed through gsi1 per clinic and
+ * mode, newest first); its balance transactions are items beside it (`sk PAYOUT#<id>#ITEM#<txn>`), so one Query
+ * reads a payout with its items. Every write of the payout is conditional on the version it read.
+ */
+export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string): PayoutStore {
+  const index = table.indexes[0];
+  return {
+    async get(clinicId, payoutId) {
+      const output = await doc.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: payoutKeys.primary(clinicId, payoutId),
+          ConsistentRead: true,
+        }),
+      );
+      return output.Item ? payoutRecordSchema.parse(output.Item) : undefined;
+    },
+
+    async save(record, expectedVersion) {
+      if (!(await putIfVersion(doc, tableName, itemOf(record), expectedVersion))) {
+        throw new ConcurrentPayoutUpdateError(record.payoutId);
+      }
+    },
+
+    async putItems(items) {
+      for (let start = 0; start < items.length; start += batchSize) {
+        let requests = items.slice(start, start + batchSize).map((item: PayoutItem) => ({
+          PutRequest: {
+            Item: {
+              ...payoutKeys.item(item.clinicId, item.payoutId, item.balanceTransactionId),
+              entityType: itemEntity,
+              ...item,
+            },
+          },
+        }));
+        for (let attempt = 1; requests.length > 0; attempt++) {
+          if (attempt > maxBatchAttempts) throw new Error('DynamoDB left payout items unprocessed.');
+          if (attempt > 1) await sleep(Math.min(2000, 50 * 2 ** attempt));
+          const output = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+          requests = (output.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+        }
+      }
+    },
+
+    async getWithItems(clinicId, payoutId) {
+      const bounds = payoutKeys.withItems(payoutId);
+      const primary = payoutKeys.primary(clinicId, payoutId);
+      let record: PayoutRecord | undefined;
+      const items: PayoutItem[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const output = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': primary.pk, ':from': bounds.from, ':to': bounds.to },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const row of output.Items ?? []) {
+          if (row.sk === primary.sk) record = payoutRecordSchema.parse(row);
+          else if (row.entityType === itemEntity && row.payoutId === payoutId)
+            items.push(payoutItemSchema.parse(row));
+        }
+        startKey = output.LastEvaluatedKey;
+      } while (startKey);
+      if (!record) return undefined;
+      items.sort((a, b) => a.position - b.position);
+      return { record, items };
+    },
+
+    async list(clinicId, mode, page) {
+      if (!index) throw new Error('The table has no gsi1.');
+      const partition = payoutKeys.byDatePartition(clinicId, mode);
+      const output = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk`,
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, partition) } : {}),
+        }),
+      );
+      return {
+        records: (output.Items ?? []).map((row) => payoutRecordSchema.parse(row)),
+        nextCursor: encodeCursor(output.LastEvaluatedKey),
+      };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { callStripe } from '@basis/shared/stripe/stripe-errors';
+import type Stripe from 'stripe';
+
+/** Stripe's Events API (events are kept 30 days), for the missed-event sweep. */
+export interface EventsGateway {
+  /** Events created in [from, to] (Stripe seconds), newest first, all pages. */
+  eventsBetween(secretKey: string, from: number, to: number): AsyncIterable<Stripe.Event>;
+}
+
+export function stripeEventsGateway(stripe: Stripe): EventsGateway {
+  return {
+    async *eventsBetween(secretKey, from, to) {
+      let startingAfter: string | undefined;
+      for (;;) {
+        const page = await callStripe(() =>
+          stripe.events.list(
+            {
+              created: { gte: from, lte: to },
+              limit: 100,
+              ...(startingAfter ? { starting_after: startingAfter } : {}),
+            },
+            { apiKey: secretKey },
+          ),
+        );
+        yield* page.data;
+        const last = page.data.at(-1);
+        if (!page.has_more || !last) return;
+        startingAfter = last.id;
+      }
+    },
+  };
+}

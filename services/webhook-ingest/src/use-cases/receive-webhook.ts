@@ -1,0 +1,108 @@
+import { type StripeEvent, stripeEventSchema } from '@basis/shared/contracts/stripe-event';
+import { AppError, NotFoundError } from '@basis/shared/errors/errors';
+import { opaqueIdPattern } from '@basis/shared/http/ids';
+import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
+import {
+  activeWebhookSecrets,
+  type ClinicSecrets,
+  type ModeSecrets,
+  type SecretStore,
+} from '@basis/shared/secrets/clinic-secrets';
+import { type Mode, webhookLimits } from '@basis/shared/topology';
+import { verifyStripeSignature } from '../domain/stripe-signature.ts';
+import { enqueueEvent } from './enqueue-event.ts';
+
+export interface ReceiveWebhookDeps {
+  /** With `refresh` (the cached store), secrets just connected or rolled are picked up at once. */
+  secrets: SecretStore & { refresh?(clinicId: string): Promise<ClinicSecrets | undefined> };
+  queue: EventQueue;
+  now: () => Date;
+}
+
+export interface WebhookDelivery {
+  clinicId: string;
+  mode: Mode;
+  rawBody: Buffer;
+  signatureHeader: string | undefined;
+}
+
+export type WebhookReceipt =
+  | { outcome: 'enqueued'; event: StripeEvent; queue: string }
+  | { outcome: 'ignored'; event: StripeEvent };
+
+class WebhookRejected extends AppError {
+  constructor(code: string, message: string) {
+    super(400, code, message);
+  }
+}
+
+function parseEvent(rawBody: Buffer): StripeEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookRejected('malformed_event', 'The body is not JSON.');
+  }
+  const parsed = stripeEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') || 'body';
+    throw new WebhookRejected('malformed_event', `The body is not a Stripe event (${field}).`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The whole of webhook ingest, and no more: size, clinic, signature, shape, livemode, route, enqueue.
+ * Every rejection is a 4xx with nothing enqueued; a failed enqueue propagates so that the caller answers 5xx
+ * and Stripe retries.
+ */
+export async function receiveWebhook(
+  deps: ReceiveWebhookDeps,
+  delivery: WebhookDelivery,
+): Promise<WebhookReceipt> {
+  if (delivery.rawBody.byteLength > webhookLimits.maxBodyBytes) {
+    throw new AppError(413, 'payload_too_large', `The body exceeds ${webhookLimits.maxBodyBytes} bytes.`);
+  }
+  if (!opaqueIdPattern.test(delivery.clinicId)) {
+    // Not a clinic id at all: never looked up, so it cannot address a secret name it should not.
+    throw new NotFoundError('clinic_not_connected', 'No such clinic.');
+  }
+  const now = deps.now();
+  const verify = (modeSecrets: ModeSecrets | undefined) =>
+    modeSecrets
+      ? verifyStripeSignature({
+          rawBody: delivery.rawBody,
+          header: delivery.signatureHeader,
+          secrets: activeWebhookSecrets(modeSecrets, now),
+          nowSeconds: Math.floor(now.getTime() / 1000),
+          toleranceSeconds: webhookLimits.signatureToleranceSeconds,
+        })
+      : undefined;
+  let check = verify((await deps.secrets.get(delivery.clinicId))?.[delivery.mode]);
+  if ((!check || (!check.ok && check.code === 'invalid_signature')) && deps.secrets.refresh) {
+    // The cached secrets may predate a connect or a secret roll: read them again (throttled) before refusing.
+    check = verify((await deps.secrets.refresh(delivery.clinicId))?.[delivery.mode]);
+  }
+  if (!check) {
+    throw new NotFoundError(
+      'clinic_not_connected',
+      `This clinic has no Stripe ${delivery.mode}-mode connection.`,
+    );
+  }
+  if (!check.ok) throw new WebhookRejected(check.code, check.message);
+
+  const event = parseEvent(delivery.rawBody);
+  if (event.livemode !== (delivery.mode === 'live')) {
+    throw new WebhookRejected(
+      'livemode_mismatch',
+      `A ${event.livemode ? 'live' : 'test'}-mode event was sent to the ${delivery.mode}-mode endpoint.`,
+    );
+  }
+  const queue = await enqueueEvent(deps.queue, {
+    clinicId: delivery.clinicId,
+    mode: delivery.mode,
+    event,
+    receivedAt: now,
+  });
+  return queue ? { outcome: 'enqueued', event, queue } : { outcome: 'ignored', event };
+}

@@ -1,0 +1,39 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { RefundReconcileMessage } from '@basis/refunds/domain/refund-reconcile-message';
+import type { WebhookEventMessage } from '../contracts/queue-message.ts';
+import type { QueueName } from '../topology.ts';
+
+export type QueueMessage = WebhookEventMessage | RefundReconcileMessage;
+
+/** The port that hands work to a worker: webhook events from ingest, follow-ups from the APIs. */
+export interface EventQueue {
+  send(queue: QueueName, message: QueueMessage, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export function sqsEventQueue(
+  client: SQSClient,
+  queueUrls: Readonly<Partial<Record<QueueName, string>>>,
+): EventQueue {
+  return {
+    async send(queue, message, options = {}) {
+      const kind = message.kind === 'stripe.webhook_event' ? message.event.type : message.kind;
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrlOf(queueUrls, queue),
+          MessageBody: JSON.stringify(message),
+          ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
+          MessageAttributes: {
+            kind: { DataType: 'String', StringValue: kind },
+            clinicId: { DataType: 'String', StringValue: message.clinicId },
+          },
+        }),
+      );
+    },
+  };
+}
+
+function queueUrlOf(queueUrls: Readonly<Partial<Record<QueueName, string>>>, queue: QueueName): string {
+  const url = queueUrls[queue];
+  if (!url) throw new Error(`This function may not send to the ${queue} queue.`);
+  return url;
+}
