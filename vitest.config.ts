@@ -15,6 +15,8 @@ export default defineConfig({
             'infra/test/**/*.test.ts',
           ],
           globalSetup: ['test/global-setup.ts'],
+          // EMF lines would flood the output; the metrics tests switch them back on for themselves.
+          env: { POWERTOOLS_METRICS_DISABLED: 'true' },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -1,14 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { HttpEvent } from '@basis/shared/http/http-handler';
-import { cachedSecretStore } from '@basis/shared/secrets/cached-secret-store';
-import type { ClinicSecrets } from '@basis/shared/secrets/clinic-secrets';
-import { createWebhookRoute } from '@basis/webhook-ingest/webhook-route';
+import { type ClinicSecrets, cachedSecretStore, type HttpEvent } from '@basis/shared';
+import { lambdaContext } from '../local/src/lambda-context.ts';
+import { buildWebhookIngest } from '../services/webhook-ingest/src/build.ts';
+import { createObservability } from '../shared/src/index.ts';
 import { fixtureEvent } from '../test/support/fixtures.ts';
 import { stripeSignatureHeader } from '../test/support/stripe-signing.ts';
 
 const secret = 'whsec_bench_made_up_secret';
 const clinicId = 'clinic_bench';
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A payment_intent.succeeded fixture padded with opaque metadata to about 3 KB. */
 export function threeKilobyteEvent(): string {
@@ -62,13 +61,16 @@ export async function benchIngestCpu(iterations: number) {
     { get: async () => secrets, put: async () => {}, delete: async () => {} },
     3600,
   );
-  const route = createWebhookRoute({
-    secrets: store,
+  const ingest = buildWebhookIngest({
+    observability: createObservability('webhookIngest', { logLevel: 'SILENT' }),
+    cors: { allowedOrigins: [] },
+    secrets: { cached: store, uncached: store },
     // The SQS send is counted, not timed: its cost is the network's, not ours.
     queue: { send: async () => void sends++ },
-    logger: silent,
     now: () => now,
   });
+  const context = lambdaContext('webhookIngest');
+  const route = (event: HttpEvent) => ingest(event, context);
   const event: HttpEvent = {
     version: '2.0',
     routeKey: 'POST /stripe_webhook_test/{clinicId}',

@@ -1,16 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from '@basis/local/dynamodb-local';
-import { localAwsConfig } from '@basis/local/local-aws';
-import { createTable } from '@basis/local/provision';
-import { countDynamoRequests } from '@basis/local/request-counter';
-import { paymentsWorkerFrom } from '@basis/payments/wiring';
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import { createDocumentClient } from '@basis/shared/dynamo/document-client';
-import { createStripeClient } from '@basis/shared/stripe/stripe-client';
-import type { Context, SQSEvent } from 'aws-lambda';
+import {
+  createDocumentClient,
+  createObservability,
+  createStripeClient,
+  type SecretStore,
+  type WebhookEventMessage,
+} from '@basis/shared';
+import type { SQSEvent } from 'aws-lambda';
+import { startDynamoDbLocal } from '../local/src/dynamodb-local.ts';
+import { lambdaContext } from '../local/src/lambda-context.ts';
+import { localAwsConfig } from '../local/src/local-aws.ts';
+import { createTable } from '../local/src/provision.ts';
+import { countDynamoRequests } from '../local/src/request-counter.ts';
+import { buildPaymentsWorker } from '../services/payments/src/build.ts';
 import { fixtureEvent } from '../test/support/fixtures.ts';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const types = ['payment_intent.processing', 'payment_intent.succeeded'] as const;
 
 function messages(payments: number): WebhookEventMessage[] {
@@ -69,14 +73,20 @@ export async function benchWorkerWrites(payments: number) {
     await createTable(dynamo, 'bench');
     const counter = countDynamoRequests(dynamo);
     // The worker as deployed (payment record and event ledger), with a Stripe client it never needs here.
-    const worker = paymentsWorkerFrom({
-      doc: createDocumentClient(dynamo),
-      tableName: 'bench',
-      secrets: { get: async () => undefined, put: async () => {}, delete: async () => {} },
+    const noSecrets: SecretStore = {
+      get: async () => undefined,
+      put: async () => {},
+      delete: async () => {},
+    };
+    const worker = buildPaymentsWorker({
+      table: { doc: createDocumentClient(dynamo), tableName: 'bench' },
+      secrets: { cached: noSecrets, uncached: noSecrets },
       stripe: createStripeClient({ BASIS_STRIPE_API_URL: 'http://127.0.0.1:9' }),
-      logger: silent,
+      observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
+      cors: { allowedOrigins: [] },
+      now: () => new Date(),
     });
-    const context = {} as Context;
+    const context = lambdaContext('paymentsWorker');
     const all = messages(payments);
     // Events of one payment are never in the same batch here, so no conditional write loses a race.
     const run = async (items: WebhookEventMessage[]) => {

@@ -1,7 +1,7 @@
-import { startDynamoDbLocal } from '@basis/local/dynamodb-local';
-import { startSqsLocal } from '@basis/local/sqs-local';
-import { startStripeSimulator } from '@basis/stripe-sim/server';
 import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal } from '../local/src/dynamodb-local.ts';
+import { startSqsLocal } from '../local/src/sqs-local.ts';
+import { startStripeSimulator } from '../stripe-sim/src/server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,4 @@
-import { envNames } from '@basis/shared/config/env-names';
-import { functions } from '@basis/shared/topology';
+import { envNames, functions } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 import { functionEntries } from '../lib/config/topology-entries.ts';
 import { synthesizeBasis } from './synthesize-basis.ts';

@@ -1,4 +1,4 @@
-import { httpRoutes, routeKey } from '@basis/shared/topology';
+import { httpRoutes, routeKey } from '@basis/shared';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthesizeBasis, testContext } from './synthesize-basis.ts';

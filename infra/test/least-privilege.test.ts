@@ -1,5 +1,4 @@
-import { envNames, queueUrlEnvName } from '@basis/shared/config/env-names';
-import { type FunctionName, functions, table } from '@basis/shared/topology';
+import { envNames, type FunctionName, functions, queueUrlEnvName, table } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 import { functionEntries } from '../lib/config/topology-entries.ts';
 import { secretWriteActions } from '../lib/functions/bind-clinic-secrets.ts';

@@ -1,4 +1,4 @@
-import { functions, queues } from '@basis/shared/topology';
+import { functions, queues } from '@basis/shared';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { queueEntries } from '../lib/config/topology-entries.ts';

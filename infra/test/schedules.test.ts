@@ -1,4 +1,4 @@
-import { type FunctionDefinition, functions } from '@basis/shared/topology';
+import { type FunctionDefinition, functions } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 import { synthesizeBasis } from './synthesize-basis.ts';
 import { logicalIdOf, resourcesOfType } from './template-queries.ts';

@@ -1,4 +1,4 @@
-import { table } from '@basis/shared/topology';
+import { table } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 import { synthesizeBasis } from './synthesize-basis.ts';
 import { resourcesOfType } from './template-queries.ts';

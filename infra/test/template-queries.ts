@@ -1,4 +1,4 @@
-import type { FunctionName } from '@basis/shared/topology';
+import type { FunctionName } from '@basis/shared';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { StatelessStack } from '../lib/stateless/stateless-stack.ts';

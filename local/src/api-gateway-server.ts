@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiResult } from '@basis/shared/http/api-response';
-import type { HttpEvent } from '@basis/shared/http/http-handler';
-import { type FunctionName, httpRoutes, type RouteDefinition, routeKey } from '@basis/shared/topology';
+import {
+  type ApiResult,
+  type FunctionName,
+  type HttpEvent,
+  httpRoutes,
+  type RouteDefinition,
+  routeKey,
+} from '@basis/shared';
+import type { Context } from 'aws-lambda';
 import { verifyDevToken } from './dev-jwt.ts';
+import { lambdaContext } from './lambda-context.ts';
 
-export type HttpFunction = (event: HttpEvent) => Promise<ApiResult>;
+export type HttpFunction = (event: HttpEvent, context: Context) => Promise<ApiResult>;
 
 /** API Gateway's own limit on a request body. */
 const maxBodyBytes = 10 * 1024 * 1024;
@@ -129,6 +136,38 @@ async function authenticate(route: RouteDefinition, request: IncomingMessage) {
   }
 }
 
+/** Path parameters, %-decoded as API Gateway does; undefined when an escape is malformed. */
+function decodePathParameters(
+  names: readonly string[],
+  found: RegExpExecArray,
+): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The route for a method and path, as API Gateway matches it; its path parameters undefined when malformed. */
+function matchRoute(
+  compiled: readonly CompiledRoute[],
+  method: string | undefined,
+  pathname: string,
+):
+  | { route: RouteDefinition; pathParameters: Record<string, string> | undefined }
+  | 'no_route'
+  | 'wrong_method' {
+  let pathMatched = false;
+  for (const candidate of compiled) {
+    const found = candidate.pattern.exec(pathname);
+    if (!found) continue;
+    pathMatched = true;
+    if (candidate.route.method !== method) continue;
+    return { route: candidate.route, pathParameters: decodePathParameters(candidate.parameterNames, found) };
+  }
+  return pathMatched ? 'wrong_method' : 'no_route';
+}
+
 /**
  * Plays API Gateway (HTTP API, payload v2) in front of the very same handlers: the routes of the topology, the
  * JWT check on `/v1` routes, path parameters, and base64 bodies for non-text content.
@@ -146,25 +185,21 @@ export async function startApiGatewayServer(options: { port: number; host?: stri
   const handle = async (request: IncomingMessage): Promise<ApiResult> => {
     if (!functions) return problem(503, 'starting', 'The local API is still starting.');
     const url = new URL(request.url ?? '/', 'http://localhost');
-    let pathOnlyMatch = false;
-    for (const candidate of compiled) {
-      const found = candidate.pattern.exec(url.pathname);
-      if (!found) continue;
-      pathOnlyMatch = true;
-      if (candidate.route.method !== request.method) continue;
-      const pathParameters = Object.fromEntries(
-        candidate.parameterNames.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
-      );
-      const auth = await authenticate(candidate.route, request);
-      if (!auth.ok) return problem(401, 'unauthorized', 'A valid bearer token is required.');
-      const body = await readBody(request);
-      if (!body) return problem(413, 'payload_too_large', 'The request body is too large.');
-      const fn = functions[candidate.route.function] as HttpFunction;
-      return fn(toEvent(request, url, { route: candidate.route, pathParameters }, body, auth.claims));
+    const match = matchRoute(compiled, request.method, url.pathname);
+    if (match === 'no_route')
+      return problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`);
+    if (match === 'wrong_method') {
+      return problem(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}.`);
     }
-    return pathOnlyMatch
-      ? problem(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}.`)
-      : problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`);
+    const { route, pathParameters } = match;
+    if (!pathParameters) return problem(400, 'validation_failed', 'The path holds a malformed % escape.');
+    const auth = await authenticate(route, request);
+    if (!auth.ok) return problem(401, 'unauthorized', 'A valid bearer token is required.');
+    const body = await readBody(request);
+    if (!body) return problem(413, 'payload_too_large', 'The request body is too large.');
+    const fn = functions[route.function] as HttpFunction;
+    const event = toEvent(request, url, { route, pathParameters }, body, auth.claims);
+    return fn(event, lambdaContext(route.function));
   };
 
   const server = createServer((request, response) => {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type ClinicSecrets, modeSecretsSchema } from '@basis/shared/secrets/clinic-secrets';
+import { type ClinicSecrets, modeSecretsSchema } from '@basis/shared';
 import { fileSecretStore } from './file-secret-store.ts';
 import { localSecretsDir } from './local-data.ts';
 

@@ -1,4 +1,4 @@
-import type { Role } from '@basis/shared/topology';
+import type { Role } from '@basis/shared';
 import { jwtVerify, SignJWT } from 'jose';
 
 /**

@@ -1,10 +1,6 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type ClinicSecrets,
-  clinicSecretsSchema,
-  type SecretStore,
-} from '@basis/shared/secrets/clinic-secrets';
+import { type ClinicSecrets, clinicSecretsSchema, type SecretStore } from '@basis/shared';
 
 function fileName(clinicId: string): string {
   return `${encodeURIComponent(clinicId)}.json`;

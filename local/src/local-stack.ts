@@ -2,14 +2,22 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { envNames } from '@basis/shared/config/env-names';
-import { createDocumentClient } from '@basis/shared/dynamo/document-client';
-import { createLogger, type Logger } from '@basis/shared/observability/logger';
-import { cachedSecretStore } from '@basis/shared/secrets/cached-secret-store';
-import { createStripeClient } from '@basis/shared/stripe/stripe-client';
-import { type QueueName, queueNames, queues, type ScheduledFunctionName } from '@basis/shared/topology';
+import {
+  cachedSecretStore,
+  createDocumentClient,
+  createObservability,
+  createStripeClient,
+  envNames,
+  type Observability,
+  type QueueName,
+  queueNames,
+  queues,
+  type ScheduledFunctionName,
+  type SecretStore,
+} from '@basis/shared';
 import { startApiGatewayServer } from './api-gateway-server.ts';
 import { fileSecretStore } from './file-secret-store.ts';
+import { lambdaContext } from './lambda-context.ts';
 import { localAwsConfig } from './local-aws.ts';
 import { createLocalFunctions } from './local-functions.ts';
 import { createQueues, createTable, type ProvisionedQueue, type QueueOverrides } from './provision.ts';
@@ -28,7 +36,10 @@ export interface LocalStackOptions {
   /** Prefix of table and queue names, so several stacks can share one pair of emulators. */
   namePrefix?: string;
   queueOverrides?: QueueOverrides;
-  logger?: (service: string) => Logger;
+  /** Each function's logs, metrics and traces (default: Powertools at the environment's log level). */
+  observability?: (service: string) => Observability;
+  /** Browser origins allowed on `/v1` routes (`BASIS_ALLOWED_ORIGINS` in `npm start`). */
+  allowedOrigins?: readonly string[];
   /** Wraps each worker, e.g. to inject a crash after the worker ran. */
   wrapWorker?: (queue: QueueName, worker: SqsFunction) => SqsFunction;
   now?: () => Date;
@@ -66,28 +77,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const tableName = `${prefix}table`;
   await createTable(dynamo, tableName);
   const provisioned = await createQueues(sqs, prefix, options.queueOverrides);
-  const secrets = cachedSecretStore(fileSecretStore(join(options.dataDir, 'secrets')), 5);
-  const logger = options.logger ?? createLogger;
+  const fileStore = fileSecretStore(join(options.dataDir, 'secrets'));
+  const secrets = cachedSecretStore(fileStore, 5);
+  const observability = options.observability ?? ((service: string) => createObservability(service));
   const api = await startApiGatewayServer({ port: options.port });
 
-  const functions = createLocalFunctions({
-    doc,
-    sqs,
-    tableName,
-    queueUrls: Object.fromEntries(queueNames.map((name) => [name, provisioned[name].url])) as Record<
-      QueueName,
-      string
-    >,
-    secrets,
-    stripe: createStripeClient({ [envNames.stripeApiUrl]: options.stripeApiUrl }),
-    publicBaseUrl: api.url,
-    logger,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.payoutsPageSize ? { payoutsPageSize: options.payoutsPageSize } : {}),
-    ...(options.sweepSettleSeconds === undefined ? {} : { sweepSettleSeconds: options.sweepSettleSeconds }),
-  });
+  const functions = createLocalFunctions(
+    {
+      table: { doc, tableName },
+      sqs,
+      queueUrls: Object.fromEntries(queueNames.map((name) => [name, provisioned[name].url])) as Record<
+        QueueName,
+        string
+      >,
+      secrets: { cached: secrets, uncached: writeThrough(fileStore, secrets) },
+      stripe: createStripeClient({ [envNames.stripeApiUrl]: options.stripeApiUrl }),
+      publicBaseUrl: api.url,
+      cors: { allowedOrigins: options.allowedOrigins ?? [] },
+      observability,
+      now: options.now ?? (() => new Date()),
+    },
+    {
+      ...(options.payoutsPageSize ? { payoutsPageSize: options.payoutsPageSize } : {}),
+      ...(options.sweepSettleSeconds === undefined ? {} : { sweepSettleSeconds: options.sweepSettleSeconds }),
+    },
+  );
   api.mount(functions.http);
-  const pollerLog = logger('local-event-source');
+  const pollerLog = observability('local-event-source').logger;
   const pollers: QueuePoller[] = queueNames.map((name) => {
     const definition = queues[name];
     const worker = functions.workers[definition.consumer];
@@ -110,7 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamo,
     doc,
     sqs,
-    runScheduled: (name) => functions.scheduled[name](),
+    runScheduled: (name) => functions.scheduled[name]({}, lambdaContext(name)),
     drained: async () => {
       await Promise.all(pollers.map((poller) => poller.idle()));
     },
@@ -119,6 +135,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await api.close();
       dynamo.destroy();
       sqs.destroy();
+    },
+  };
+}
+
+/**
+ * The uncached view of the local secret store, for connect (as Secrets Manager is for it in AWS). One process plays
+ * every container here, so a write also drops the shared cache's entry: tests and `npm start` see a new connection
+ * at once, where AWS containers pick it up on a verification failure or when their cache expires.
+ */
+function writeThrough(store: SecretStore, cache: ReturnType<typeof cachedSecretStore>): SecretStore {
+  return {
+    get: (clinicId) => store.get(clinicId),
+    put: async (secrets) => {
+      await store.put(secrets);
+      cache.invalidate(secrets.clinicId);
+    },
+    delete: async (clinicId) => {
+      await store.delete(clinicId);
+      cache.invalidate(clinicId);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type QueueName, queueNames, queues, table } from '@basis/shared/topology';
+import { type QueueName, queueNames, queues, table } from '@basis/shared';
 
 export interface ProvisionedQueue {
   url: string;

@@ -4,7 +4,9 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { FunctionName } from '@basis/shared';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.ts';
 
 export type SqsFunction = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -39,24 +41,6 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
   };
 }
 
-function fakeContext(functionName: string): Context {
-  const deadline = Date.now() + 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /**
  * Plays Lambda's SQS event-source mapping for one queue: long-polls a batch, invokes the worker, deletes the
  * messages it did not report in `batchItemFailures`. A reported or thrown failure leaves the message to come back
@@ -67,7 +51,7 @@ export function startQueuePoller(options: {
   queueUrl: string;
   queueArn: string;
   batchSize: number;
-  functionName: string;
+  functionName: FunctionName;
   handler: SqsFunction;
   onError?: (error: unknown) => void;
 }): QueuePoller {
@@ -110,7 +94,7 @@ export function startQueuePoller(options: {
     const records = messages.map((message) => toRecord(message, options.queueArn));
     let failed: Set<string>;
     try {
-      const response = await options.handler({ Records: records }, fakeContext(options.functionName));
+      const response = await options.handler({ Records: records }, lambdaContext(options.functionName));
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       // A thrown invocation fails the whole batch, as Lambda does.

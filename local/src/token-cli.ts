@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type Role, roles } from '@basis/shared/topology';
+import { type Role, roles } from '@basis/shared';
 import { signDevToken } from './dev-jwt.ts';
 
 const usage =

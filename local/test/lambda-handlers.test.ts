@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { envNames, queueUrlEnvName } from '@basis/shared/config/env-names';
-import { type FunctionDefinition, functions } from '@basis/shared/topology';
+import { envNames, type FunctionDefinition, functions, queueUrlEnvName } from '@basis/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

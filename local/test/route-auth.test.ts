@@ -1,4 +1,4 @@
-import { httpRoutes, roles } from '@basis/shared/topology';
+import { httpRoutes, roles } from '@basis/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../../test/support/test-stack.ts';
 import { signDevToken } from '../src/dev-jwt.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventRouting, functions, httpRoutes, queueNames, queues } from '@basis/shared/topology';
+import { eventRouting, functions, httpRoutes, queueNames, queues } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -4,11 +4,7 @@
  * both read this module; a route or queue that exists in one and not the other is a bug.
  */
 
-export const modes = ['test', 'live'] as const;
-export type Mode = (typeof modes)[number];
-
-export const roles = ['clinic_admin', 'staff', 'client'] as const;
-export type Role = (typeof roles)[number];
+import type { Mode, Role } from './vocabulary.ts';
 
 /** What a function may touch. Infra turns this into least-privilege grants; nothing else is granted. */
 export interface FunctionAccess {
@@ -19,6 +15,8 @@ export interface FunctionAccess {
   sendsTo: readonly QueueName[];
   /** Needs the API's public base URL (to tell Stripe where to send webhooks). */
   publicBaseUrl?: boolean;
+  /** Calls Stripe (with the clinic's key): only these functions bundle the Stripe SDK. */
+  stripe?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -56,7 +54,7 @@ export const queueNames: readonly QueueName[] = allQueueNames;
 export const functions = {
   webhookIngest: {
     service: 'webhook-ingest',
-    entry: 'services/webhook-ingest/src/handler.ts',
+    entry: 'services/webhook-ingest/src/functions/webhook-ingest.ts',
     description: 'Verifies Stripe webhooks and routes them to the worker queues',
     memoryMb: 512,
     timeoutSeconds: 10,
@@ -64,16 +62,16 @@ export const functions = {
   },
   eventSweeper: {
     service: 'webhook-ingest',
-    entry: 'services/webhook-ingest/src/sweep-handler.ts',
+    entry: 'services/webhook-ingest/src/functions/event-sweeper.ts',
     description: 'Lists recent events from Stripe and enqueues those the ledger lacks (missed webhooks)',
     memoryMb: 512,
     timeoutSeconds: 300,
-    access: { table: 'readWrite', secrets: 'read', sendsTo: allQueueNames },
+    access: { table: 'readWrite', secrets: 'read', sendsTo: allQueueNames, stripe: true },
     schedule: { rateMinutes: 15 },
   },
   health: {
     service: 'webhook-ingest',
-    entry: 'services/webhook-ingest/src/health-handler.ts',
+    entry: 'services/webhook-ingest/src/functions/health.ts',
     description: 'Liveness probe for the public API',
     memoryMb: 128,
     timeoutSeconds: 3,
@@ -81,55 +79,55 @@ export const functions = {
   },
   connectApi: {
     service: 'connect',
-    entry: 'services/connect/src/handler.ts',
+    entry: 'services/connect/src/functions/connect-api.ts',
     description: 'Connects clinics to Stripe: keys in Secrets Manager, managed webhook endpoints',
     memoryMb: 512,
     timeoutSeconds: 20,
-    access: { table: 'readWrite', secrets: 'readWrite', sendsTo: [], publicBaseUrl: true },
+    access: { table: 'readWrite', secrets: 'readWrite', sendsTo: [], publicBaseUrl: true, stripe: true },
   },
   paymentsApi: {
     service: 'payments',
-    entry: 'services/payments/src/api-handler.ts',
+    entry: 'services/payments/src/functions/payments-api.ts',
     description: 'Payments HTTP API: pricing, booking payments, saved cards, payment lists, the event ledger',
     memoryMb: 512,
     timeoutSeconds: 20,
-    access: { table: 'readWrite', secrets: 'read', sendsTo: [] },
+    access: { table: 'readWrite', secrets: 'read', sendsTo: [], stripe: true },
   },
   paymentsWorker: {
     service: 'payments',
-    entry: 'services/payments/src/worker-handler.ts',
+    entry: 'services/payments/src/functions/payments-worker.ts',
     description: 'Applies payment_intent.* events to payment records',
     memoryMb: 512,
     timeoutSeconds: 20,
-    access: { table: 'readWrite', secrets: 'read', sendsTo: [] },
+    access: { table: 'readWrite', secrets: 'read', sendsTo: [], stripe: true },
   },
   refundsApi: {
     service: 'refunds',
-    entry: 'services/refunds/src/api-handler.ts',
+    entry: 'services/refunds/src/functions/refunds-api.ts',
     description: 'Refunds HTTP API: staff-issued full and partial refunds',
     memoryMb: 512,
     timeoutSeconds: 20,
-    access: { table: 'readWrite', secrets: 'read', sendsTo: ['refunds'] },
+    access: { table: 'readWrite', secrets: 'read', sendsTo: ['refunds'], stripe: true },
   },
   refundsWorker: {
     service: 'refunds',
-    entry: 'services/refunds/src/worker-handler.ts',
+    entry: 'services/refunds/src/functions/refunds-worker.ts',
     description: 'Applies refund, charge.refunded and dispute events; completes refunds left pending',
     memoryMb: 512,
     timeoutSeconds: 20,
-    access: { table: 'readWrite', secrets: 'read', sendsTo: [] },
+    access: { table: 'readWrite', secrets: 'read', sendsTo: [], stripe: true },
   },
   payoutsWorker: {
     service: 'payouts',
-    entry: 'services/payouts/src/worker-handler.ts',
+    entry: 'services/payouts/src/functions/payouts-worker.ts',
     description: 'Applies payout.* events and reconciles paid payouts with payments and refunds',
     memoryMb: 512,
     timeoutSeconds: 120,
-    access: { table: 'readWrite', secrets: 'read', sendsTo: ['payouts'] },
+    access: { table: 'readWrite', secrets: 'read', sendsTo: ['payouts'], stripe: true },
   },
   payoutsApi: {
     service: 'payouts',
-    entry: 'services/payouts/src/api-handler.ts',
+    entry: 'services/payouts/src/functions/payouts-api.ts',
     description: 'Payouts HTTP API',
     memoryMb: 512,
     timeoutSeconds: 10,

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localAwsConfig } from '@basis/local/local-aws';
-import { createTable } from '@basis/local/provision';
-import { countDynamoRequests } from '@basis/local/request-counter';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localAwsConfig } from '../../local/src/local-aws.ts';
+import { createTable } from '../../local/src/provision.ts';
+import { countDynamoRequests } from '../../local/src/request-counter.ts';
 import { createDocumentClient } from '../src/dynamo/document-client.ts';
 import { dynamoEventLedger } from '../src/ledger/dynamo-event-ledger.ts';
 import type { LedgerEntry } from '../src/ledger/event-ledger.ts';

@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { LocalStack } from '@basis/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/src/local-stack.ts';
 import { type ConnectedClinic, connectedClinic, type Json } from '../support/clinic-api.ts';
 import { simCall } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';

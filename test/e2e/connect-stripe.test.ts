@@ -1,30 +1,15 @@
-import { signDevToken } from '@basis/local/dev-jwt';
-import type { LocalStack } from '@basis/local/local-stack';
-import type { Logger } from '@basis/shared/observability/logger';
-import { handledEventTypes } from '@basis/shared/topology';
-import { PERMISSION_FAMILIES } from '@basis/stripe-sim/keys';
+import { handledEventTypes } from '@basis/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import type { LocalStack } from '../../local/src/local-stack.ts';
+import { PERMISSION_FAMILIES } from '../../stripe-sim/src/keys.ts';
 import { apiClient } from '../support/clinic-api.ts';
+import { capturingObservability } from '../support/observability.ts';
 import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';
 
 /** Every log line of the run, serialised, to prove no secret ever reaches a log. */
 const logLines: string[] = [];
-const capturingLogger = (service: string): Logger => {
-  const capture = (level: string) => (message: string, extra?: Record<string, unknown>) => {
-    const serialisable = Object.fromEntries(
-      Object.entries(extra ?? {}).map(([key, value]) => [
-        key,
-        value instanceof Error
-          ? { name: value.name, message: value.message, stack: value.stack, cause: String(value.cause) }
-          : value,
-      ]),
-    );
-    logLines.push(JSON.stringify({ service, level, message, ...serialisable }));
-  };
-  return { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
-};
-
 const stripe = simStripe();
 let stack: LocalStack;
 let adminToken: string;
@@ -33,7 +18,7 @@ const clinicId = `clinic_connect_${Math.random().toString(36).slice(2, 8)}`;
 const responses: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack({ logger: capturingLogger });
+  stack = await startTestStack({ observability: capturingObservability(logLines) });
   adminToken = await signDevToken({ clinicId, role: 'clinic_admin' });
   staffToken = await signDevToken({ clinicId, role: 'staff' });
 });

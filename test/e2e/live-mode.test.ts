@@ -1,6 +1,6 @@
-import { signDevToken } from '@basis/local/dev-jwt';
-import type { LocalStack } from '@basis/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import type { LocalStack } from '../../local/src/local-stack.ts';
 import type { Json } from '../support/clinic-api.ts';
 import { simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';

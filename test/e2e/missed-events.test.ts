@@ -1,5 +1,5 @@
-import type { LocalStack } from '@basis/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/src/local-stack.ts';
 import { type ConnectedClinic, connectedClinic } from '../support/clinic-api.ts';
 import { simCall } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';

@@ -1,9 +1,9 @@
-import { signDevToken } from '@basis/local/dev-jwt';
-import type { LocalStack } from '@basis/local/local-stack';
-import { dynamoPaymentStore } from '@basis/payments/adapters/dynamo-payment-store';
-import type { PaymentRecord, PaymentStatus } from '@basis/payments/domain/payment';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import type { LocalStack } from '../../local/src/local-stack.ts';
+import { dynamoPaymentStore } from '../../services/payments/src/adapters/dynamo-payment-store.ts';
+import type { PaymentRecord, PaymentStatus } from '../../services/payments/src/domain/payment.ts';
 import { startTestStack } from '../support/test-stack.ts';
 
 const clinicId = 'clinic_report';

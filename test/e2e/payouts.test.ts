@@ -1,10 +1,10 @@
-import { signDevToken } from '@basis/local/dev-jwt';
-import type { LocalStack } from '@basis/local/local-stack';
-import type { SqsFunction } from '@basis/local/sqs-poller';
-import { dynamoPayoutStore } from '@basis/payouts/adapters/dynamo-payout-store';
-import type { Logger } from '@basis/shared/observability/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import type { LocalStack } from '../../local/src/local-stack.ts';
+import type { SqsFunction } from '../../local/src/sqs-poller.ts';
+import { dynamoPayoutStore } from '../../services/payouts/src/adapters/dynamo-payout-store.ts';
 import { apiClient, type Json } from '../support/clinic-api.ts';
+import { capturingObservability } from '../support/observability.ts';
 import { newTestAccountKeys, simCall, simStripe } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';
 
@@ -15,13 +15,13 @@ const clinicId = `clinic_payouts_${Math.random().toString(36).slice(2, 8)}`;
 const pageSize = 3;
 
 /** Log lines of the payouts worker, to see continuations happen. */
-const workerLog: string[] = [];
-const logger = (service: string): Logger => {
-  const capture = (message: string) => {
-    if (service === 'payouts-worker') workerLog.push(message);
-  };
-  return { debug: capture, info: capture, warn: capture, error: capture };
-};
+const logLines: string[] = [];
+const observability = capturingObservability(logLines, 'INFO');
+/** The payouts worker's log lines: `{level, message, …}`. */
+const workerLog = () =>
+  logLines
+    .map((line) => JSON.parse(line) as { service: string; level: string; message: string })
+    .filter((line) => line.service === 'payoutsWorker');
 
 /**
  * While set, each invocation of the payouts worker sees plenty of time at its first look and almost none after,
@@ -42,7 +42,7 @@ let adminToken: string;
 let staffToken: string;
 
 beforeAll(async () => {
-  stack = await startTestStack({ logger, wrapWorker, payoutsPageSize: pageSize });
+  stack = await startTestStack({ observability, wrapWorker, payoutsPageSize: pageSize });
   adminToken = await signDevToken({ clinicId, role: 'clinic_admin' });
   staffToken = await signDevToken({ clinicId, role: 'staff' });
   const connected = await api('PUT', `/v1/clinics/${clinicId}/stripe/test`, adminToken, {
@@ -225,7 +225,7 @@ describe('payouts reconciled with bookings, through HTTP, SQS and DynamoDB, agai
     const payments = [];
     for (let i = 0; i < 7; i++) payments.push(await pay(1000 + i * 100, `bk_long_${i}`));
     await recorded(payments);
-    const continuationsBefore = workerLog.filter((line) => line.includes('continues')).length;
+    const continuationsBefore = workerLog().filter((line) => line.message.includes('continues')).length;
     squeezeTime = true;
     try {
       const payout = await simPayout();
@@ -240,7 +240,7 @@ describe('payouts reconciled with bookings, through HTTP, SQS and DynamoDB, agai
       // 8 rows with the payout's own: pages of 3, each stored in an invocation of its own.
       expect(stored?.reconciliation).toMatchObject({ status: 'completed', pages: 3, itemCount: 7 });
       const continuations =
-        workerLog.filter((line) => line.includes('continues')).length - continuationsBefore;
+        workerLog().filter((line) => line.message.includes('continues')).length - continuationsBefore;
       expect(continuations).toBeGreaterThanOrEqual(2);
     } finally {
       squeezeTime = false;
@@ -316,7 +316,7 @@ describe('payouts reconciled with bookings, through HTTP, SQS and DynamoDB, agai
       difference: payout.amount,
     });
     await settled();
-    expect(workerLog.filter((line) => line === 'payouts message failed')).toEqual([]);
+    expect(workerLog().filter((line) => line.level === 'ERROR')).toEqual([]);
   });
 
   it('lists a clinic’s payouts of one mode newest first, and answers bad requests clearly', async () => {

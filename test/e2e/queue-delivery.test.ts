@@ -1,11 +1,11 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { LocalStack } from '@basis/local/local-stack';
-import { countDynamoRequests, type RequestCounter } from '@basis/local/request-counter';
-import type { SqsFunction } from '@basis/local/sqs-poller';
-import { dynamoPaymentStore } from '@basis/payments/adapters/dynamo-payment-store';
-import { queues } from '@basis/shared/topology';
+import { queues } from '@basis/shared';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/src/local-stack.ts';
+import { countDynamoRequests, type RequestCounter } from '../../local/src/request-counter.ts';
+import type { SqsFunction } from '../../local/src/sqs-poller.ts';
+import { dynamoPaymentStore } from '../../services/payments/src/adapters/dynamo-payment-store.ts';
 import { fixtureEvent } from '../support/fixtures.ts';
 import { stripeSignatureHeader } from '../support/stripe-signing.ts';
 import { eventually, startTestStack, testModeSecrets } from '../support/test-stack.ts';

@@ -1,5 +1,5 @@
-import type { LocalStack } from '@basis/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/src/local-stack.ts';
 import { type ConnectedClinic, connectedClinic, type Json } from '../support/clinic-api.ts';
 import { simCall } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';
@@ -227,7 +227,9 @@ describe('refunds through HTTP against the simulator', () => {
   it('completes a refund whose Stripe answer was never recorded, without a second refund', async () => {
     const paymentId = await paidBooking();
     // Play a crash: the refund is written pending and Stripe made it, but the answer was lost.
-    const { dynamoPaymentStore } = await import('@basis/payments/adapters/dynamo-payment-store');
+    const { dynamoPaymentStore } = await import(
+      '../../services/payments/src/adapters/dynamo-payment-store.ts'
+    );
     const store = dynamoPaymentStore(stack.doc, stack.tableName);
     const record = await store.get(clinic.clinicId, paymentId);
     if (!record) throw new Error('no record');

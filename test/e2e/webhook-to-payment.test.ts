@@ -1,6 +1,6 @@
-import { signDevToken } from '@basis/local/dev-jwt';
-import type { LocalStack } from '@basis/local/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import type { LocalStack } from '../../local/src/local-stack.ts';
 import { fixtureEvent } from '../support/fixtures.ts';
 import { stripeSignatureHeader } from '../support/stripe-signing.ts';
 import { eventually, startTestStack, testModeSecrets } from '../support/test-stack.ts';

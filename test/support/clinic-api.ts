@@ -1,7 +1,7 @@
-import { signDevToken } from '@basis/local/dev-jwt';
-import type { LocalStack } from '@basis/local/local-stack';
 import type Stripe from 'stripe';
 import { expect } from 'vitest';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import type { LocalStack } from '../../local/src/local-stack.ts';
 import { newTestAccountKeys, simStripe } from './stripe-sim-client.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests walk arbitrary JSON bodies of the API's answers

@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '@basis/payments/domain/payment';
+import type { PaymentRecord } from '../../services/payments/src/domain/payment.ts';
 
 /** A succeeded payment record as the workers store it, for tests of what happens to it next. */
 export function succeededPayment(overrides: Partial<PaymentRecord> = {}): PaymentRecord {

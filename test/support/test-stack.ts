@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '@basis/local/local-stack';
-import type { Logger } from '@basis/shared/observability/logger';
-import type { ModeSecrets } from '@basis/shared/secrets/clinic-secrets';
+import type { Logger, ModeSecrets } from '@basis/shared';
 import { inject } from 'vitest';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/src/local-stack.ts';
+import { silentObservability } from './observability.ts';
 
 export const silentLogger = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
 
@@ -17,7 +17,7 @@ export function startTestStack(overrides: Partial<LocalStackOptions> = {}): Prom
     dataDir: mkdtempSync(join(tmpdir(), 'basis-test-')),
     port: 0,
     namePrefix: `t${Math.random().toString(36).slice(2, 10)}-`,
-    logger: silentLogger,
+    observability: silentObservability,
     ...overrides,
   });
 }

@@ -1,4 +1,4 @@
-import { type FunctionName, httpRoutes, type RouteDefinition, routeKey } from '@basis/shared/topology';
+import { type FunctionName, httpRoutes, type RouteDefinition, routeKey } from '@basis/shared';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   HttpApi,

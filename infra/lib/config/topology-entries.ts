@@ -5,7 +5,7 @@ import {
   type QueueDefinition,
   type QueueName,
   queues,
-} from '@basis/shared/topology';
+} from '@basis/shared';
 
 /** The topology's functions as typed `[name, definition]` pairs (Object.entries widens the key to string). */
 export function functionEntries(): [FunctionName, FunctionDefinition][] {

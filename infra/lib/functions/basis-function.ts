@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '@basis/shared/topology';
+import type { FunctionDefinition } from '@basis/shared';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';

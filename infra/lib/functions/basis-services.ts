@@ -1,4 +1,4 @@
-import type { FunctionName } from '@basis/shared/topology';
+import type { FunctionName } from '@basis/shared';
 import { Construct } from 'constructs';
 import { pascalCase } from '../config/construct-ids.ts';
 import { functionEntries } from '../config/topology-entries.ts';

@@ -1,4 +1,4 @@
-import { envNames } from '@basis/shared/config/env-names';
+import { envNames } from '@basis/shared';
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';

@@ -1,4 +1,4 @@
-import { envNames } from '@basis/shared/config/env-names';
+import { envNames } from '@basis/shared';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 
 /** Tells a function the public base URL that Stripe reaches (used to register webhook endpoints). */

@@ -1,5 +1,4 @@
-import { queueUrlEnvName } from '@basis/shared/config/env-names';
-import type { QueueName } from '@basis/shared/topology';
+import { type QueueName, queueUrlEnvName } from '@basis/shared';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 

@@ -1,5 +1,4 @@
-import { envNames } from '@basis/shared/config/env-names';
-import { table as tableDesign } from '@basis/shared/topology';
+import { envNames, table as tableDesign } from '@basis/shared';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';

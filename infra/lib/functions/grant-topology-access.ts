@@ -1,4 +1,4 @@
-import type { FunctionAccess } from '@basis/shared/topology';
+import type { FunctionAccess } from '@basis/shared';
 import type { StatefulResources } from '../stateful/stateful-resources.ts';
 import type { BasisFunction } from './basis-function.ts';
 import { bindClinicSecrets } from './bind-clinic-secrets.ts';

@@ -1,4 +1,4 @@
-import type { FunctionName } from '@basis/shared/topology';
+import type { FunctionName } from '@basis/shared';
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';

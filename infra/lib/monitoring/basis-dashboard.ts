@@ -1,4 +1,4 @@
-import type { FunctionName } from '@basis/shared/topology';
+import type { FunctionName } from '@basis/shared';
 import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';

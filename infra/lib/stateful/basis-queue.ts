@@ -1,4 +1,4 @@
-import type { QueueDefinition } from '@basis/shared/topology';
+import type { QueueDefinition } from '@basis/shared';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';

@@ -1,4 +1,4 @@
-import { table } from '@basis/shared/topology';
+import { table } from '@basis/shared';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';

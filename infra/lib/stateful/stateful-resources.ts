@@ -1,4 +1,4 @@
-import type { QueueName } from '@basis/shared/topology';
+import type { QueueName } from '@basis/shared';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { BasisQueue } from './basis-queue.ts';
 

@@ -1,4 +1,4 @@
-import type { QueueName } from '@basis/shared/topology';
+import type { QueueName } from '@basis/shared';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';

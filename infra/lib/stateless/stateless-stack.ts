@@ -1,4 +1,4 @@
-import type { FunctionName } from '@basis/shared/topology';
+import type { FunctionName } from '@basis/shared';
 import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BasisHttpApi } from '../api/basis-http-api.ts';

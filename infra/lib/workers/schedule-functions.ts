@@ -1,8 +1,4 @@
-import {
-  type FunctionDefinition,
-  type FunctionName,
-  functions as topologyFunctions,
-} from '@basis/shared/topology';
+import { type FunctionDefinition, type FunctionName, functions as topologyFunctions } from '@basis/shared';
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';

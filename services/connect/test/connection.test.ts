@@ -1,4 +1,4 @@
-import { ValidationError } from '@basis/shared/errors/errors';
+import { ValidationError } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 import {
   adminRollGraceMs,

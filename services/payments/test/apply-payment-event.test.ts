@@ -1,11 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localAwsConfig } from '@basis/local/local-aws';
-import { createTable } from '@basis/local/provision';
-import { countDynamoRequests } from '@basis/local/request-counter';
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
-import { createDocumentClient } from '@basis/shared/dynamo/document-client';
+import { createDocumentClient, type StripeEvent, type WebhookEventMessage } from '@basis/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localAwsConfig } from '../../../local/src/local-aws.ts';
+import { createTable } from '../../../local/src/provision.ts';
+import { countDynamoRequests } from '../../../local/src/request-counter.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
 import { dynamoCustomerStore } from '../src/adapters/dynamo-customer-store.ts';
 import { dynamoPaymentStore } from '../src/adapters/dynamo-payment-store.ts';

@@ -1,4 +1,4 @@
-import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
+import type { StripeEvent } from '@basis/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';

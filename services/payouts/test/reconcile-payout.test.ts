@@ -1,36 +1,36 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localAwsConfig } from '@basis/local/local-aws';
-import { createTable } from '@basis/local/provision';
-import { countDynamoRequests } from '@basis/local/request-counter';
-import { dynamoPaymentStore } from '@basis/payments/adapters/dynamo-payment-store';
 import {
-  ConcurrentUpdateError,
-  type PaymentRecord,
-  type PaymentStore,
-  paymentRecordSchema,
-} from '@basis/payments/domain/payment';
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
-import { createDocumentClient } from '@basis/shared/dynamo/document-client';
-import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import { StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
+  createDocumentClient,
+  type SecretStore,
+  type StripeEvent,
+  StripeUnavailableError,
+  type WebhookEventMessage,
+} from '@basis/shared';
 import type { Context, SQSEvent } from 'aws-lambda';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localAwsConfig } from '../../../local/src/local-aws.ts';
+import { createTable } from '../../../local/src/provision.ts';
+import { countDynamoRequests } from '../../../local/src/request-counter.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import { silentObservability } from '../../../test/support/observability.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
-import { dynamoPayoutStore } from '../src/adapters/dynamo-payout-store.ts';
-import type { ReconcilePayoutMessage } from '../src/adapters/sqs-continuation-queue.ts';
-import type { PayoutsGateway } from '../src/adapters/stripe-payouts-gateway.ts';
-import { stripePayoutsGateway } from '../src/adapters/stripe-payouts-gateway.ts';
-import type { BalanceTransactionFacts, PayoutStore } from '../src/domain/payout.ts';
-import { createPayoutsWorker } from '../src/payouts-worker.ts';
-import { applyPayoutEvent } from '../src/use-cases/apply-payout-event.ts';
+import { dynamoPaymentStore } from '../../payments/src/adapters/dynamo-payment-store.ts';
 import {
-  ClinicNotConnectedError,
-  type ReconcilePayoutDeps,
-  reconcilePayout,
-} from '../src/use-cases/reconcile-payout.ts';
+  ConcurrentUpdateError,
+  type PaymentRecord,
+  paymentRecordSchema,
+} from '../../payments/src/domain/payment.ts';
+import type { PaymentStore } from '../../payments/src/ports.ts';
+import { paymentRecords } from '../../payments/src/use-cases/payment-records.ts';
+import { dynamoPayoutStore } from '../src/adapters/dynamo-payout-store.ts';
+import { stripePayoutsGateway } from '../src/adapters/stripe-payouts-gateway.ts';
+import type { BalanceTransactionFacts } from '../src/domain/payout.ts';
+import type { ReconcilePayoutMessage } from '../src/domain/payouts-messages.ts';
+import { createPayoutsWorker } from '../src/payouts-worker.ts';
+import type { PayoutStore, PayoutsGateway } from '../src/ports.ts';
+import { applyPayoutEvent } from '../src/use-cases/apply-payout-event.ts';
+import { type ReconcilePayoutDeps, reconcilePayout } from '../src/use-cases/reconcile-payout.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
 const counter = countDynamoRequests(dynamo);
@@ -38,6 +38,13 @@ const doc = createDocumentClient(dynamo);
 const tableName = `payouts-${Math.random().toString(36).slice(2)}`;
 const payouts = dynamoPayoutStore(doc, tableName);
 const payments = dynamoPaymentStore(doc, tableName);
+/** Payments' port as the payouts worker gets it; a payout never reads a PaymentIntent from Stripe here. */
+const paymentsPort = (store: PaymentStore = payments) =>
+  paymentRecords({
+    payments: store,
+    stripe: { paymentIntent: () => Promise.reject(new Error('not needed')) },
+    now: () => new Date(),
+  });
 const clinicId = 'clinic_reconcile';
 const secrets: SecretStore = {
   get: async (id) => (id === clinicId ? { clinicId, test: testModeSecrets('whsec_unused') } : undefined),
@@ -168,7 +175,7 @@ function depsWith(
   const sent: ReconcilePayoutMessage[] = [];
   return {
     payouts,
-    payments,
+    payments: paymentsPort(),
     secrets,
     stripe: gateway,
     continuation: { send: async (message) => void sent.push(message) },
@@ -283,9 +290,13 @@ describe('reconciling a payout against DynamoDB Local', () => {
       },
     };
     const target = { clinicId, mode: 'test' as const, payoutId };
-    expect(await reconcilePayout(depsWith(gateway, { payments: racingPayments }), target, plentyOfTime)).toBe(
-      'completed',
-    );
+    expect(
+      await reconcilePayout(
+        depsWith(gateway, { payments: paymentsPort(racingPayments) }),
+        target,
+        plentyOfTime,
+      ),
+    ).toBe('completed');
     expect(lost).toBe(2);
     await expectReconciled(payoutId, 'link');
   });
@@ -300,7 +311,7 @@ describe('reconciling a payout against DynamoDB Local', () => {
         { clinicId, mode: 'test', payoutId },
         plentyOfTime,
       ),
-    ).rejects.toBeInstanceOf(ClinicNotConnectedError);
+    ).rejects.toMatchObject({ code: 'stripe_not_connected' });
   });
 });
 
@@ -332,7 +343,12 @@ describe('the payouts worker', () => {
     const payoutId = 'po_worker';
     await payments.save(paymentRecord('pi_worker_1'), undefined);
     const { gateway } = fakeGateway(transactionsOf(payoutId, 'worker'));
-    const worker = createPayoutsWorker(depsWith(gateway));
+    const worker = createPayoutsWorker(
+      depsWith(gateway),
+      silentObservability('payoutsWorker'),
+      // The ledger's own write per delivery is measured elsewhere; here only payout and payment writes count.
+      { record: async () => {}, has: async () => false, list: async () => ({ data: [], nextCursor: null }) },
+    );
     const events = [
       payoutMessage('payout.created', 'evt_w_c', payoutId),
       payoutMessage('payout.reconciliation_completed', 'evt_w_r', payoutId),
@@ -420,7 +436,7 @@ describe('listing balance transactions from Stripe', () => {
         'po_1',
         null,
       ),
-    ).rejects.toBeInstanceOf(StripeUnavailable);
+    ).rejects.toBeInstanceOf(StripeUnavailableError);
     expect(always.requests).toHaveLength(4);
   });
 

@@ -1,14 +1,18 @@
-import { ConcurrentUpdateError, type PaymentRecord, type PaymentStore } from '@basis/payments/domain/payment';
-import type { QueueMessage } from '@basis/shared/queue/sqs-event-queue';
-import { StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
+import { type QueueMessage, StripeUnavailableError } from '@basis/shared';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
-import type { RefundsGateway } from '../src/adapters/stripe-refunds-gateway.ts';
-import type { RefundsDeps } from '../src/refunds-deps.ts';
+import { ConcurrentUpdateError, type PaymentRecord } from '../../payments/src/domain/payment.ts';
+import type { PaymentStore } from '../../payments/src/ports.ts';
+import { paymentRecords } from '../../payments/src/use-cases/payment-records.ts';
+import type { RefundsDeps, RefundsGateway } from '../src/ports.ts';
 import { reconcileRefund } from '../src/use-cases/apply-refund-event.ts';
 import { requestRefund } from '../src/use-cases/request-refund.ts';
+
+/** The refunds never need to read a PaymentIntent from Stripe here: the payment is stored. */
+const notNeeded = { paymentIntent: () => Promise.reject(new Error('not needed')) };
+const now = () => new Date('2026-11-26T12:00:00Z');
 
 const succeeded = succeededPayment({ amount: 5000, serviceId: null, clientId: null });
 
@@ -48,20 +52,19 @@ describe('a refund request when Stripe does not answer', () => {
     const gateway: RefundsGateway = {
       createRefund: async (_key, input) => {
         calls.push({ idempotencyKey: input.idempotencyKey, amount: input.amount });
-        if (!stripeAnswers) throw new StripeUnavailable();
+        if (!stripeAnswers) throw new StripeUnavailableError();
         return refund('re_made_once', input.amount, input.metadata.refund_request_id ?? '');
       },
       listRefunds: async () => [],
     };
     const deps: RefundsDeps = {
-      payments: memoryPayments(succeeded, journal),
+      payments: paymentRecords({ payments: memoryPayments(succeeded, journal), stripe: notNeeded, now }),
       secrets: {
         get: async () => ({ clinicId: 'clinic_1', test: testModeSecrets('whsec_x') }),
         put: async () => {},
         delete: async () => {},
       },
       refunds: gateway,
-      paymentIntent: () => Promise.reject(new Error('not needed')),
       queue: {
         send: async (_queue, message, options) => {
           journal.push(`queue delay=${options?.delaySeconds}`);

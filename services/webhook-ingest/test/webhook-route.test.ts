@@ -1,12 +1,11 @@
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { HttpEvent } from '@basis/shared/http/http-handler';
-import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
-import type { ClinicSecrets, SecretStore } from '@basis/shared/secrets/clinic-secrets';
+import type { ClinicSecrets, EventQueue, HttpEvent, SecretStore, WebhookEventMessage } from '@basis/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../../local/src/lambda-context.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import { silentObservability } from '../../../test/support/observability.ts';
 import { stripeSignatureHeader } from '../../../test/support/stripe-signing.ts';
-import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
-import { createWebhookRoute } from '../src/webhook-route.ts';
+import { testModeSecrets } from '../../../test/support/test-stack.ts';
+import { buildWebhookIngest } from '../src/build.ts';
 
 const clinicId = 'clinic_1';
 const secret = 'whsec_current_made_up';
@@ -34,7 +33,13 @@ const queue: EventQueue = {
 };
 
 function route() {
-  return createWebhookRoute({ secrets, queue, logger: silentLogger(), now: () => now });
+  return buildWebhookIngest({
+    observability: silentObservability('webhookIngest'),
+    now: () => now,
+    cors: { allowedOrigins: [] },
+    secrets: { cached: secrets, uncached: secrets },
+    queue,
+  });
 }
 
 function webhookEvent(
@@ -59,7 +64,7 @@ function webhookEvent(
 }
 
 async function post(event: HttpEvent) {
-  const result = await route()(event);
+  const result = await route()(event, lambdaContext('webhookIngest'));
   return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') };
 }
 

@@ -11,6 +11,8 @@ export const envNames = {
   /** Only set locally: the Stripe simulator's base URL. Unset in AWS, where the SDK talks to api.stripe.com. */
   stripeApiUrl: 'BASIS_STRIPE_API_URL',
   publicBaseUrl: 'BASIS_PUBLIC_BASE_URL',
+  /** Comma-separated browser origins allowed on the `/v1` routes (CORS); empty: none. */
+  allowedOrigins: 'BASIS_ALLOWED_ORIGINS',
 } as const;
 
 export function queueUrlEnvName(queue: QueueName): string {

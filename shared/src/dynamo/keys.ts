@@ -1,4 +1,4 @@
-import type { Mode } from '../topology.ts';
+import type { Mode } from '../vocabulary.ts';
 
 /**
  * Key design of the single table (see docs/architecture.md):

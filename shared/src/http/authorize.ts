@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ForbiddenError, UnauthorizedError } from '../errors/errors.ts';
-import { findRoute, type Role, roles } from '../topology.ts';
-import type { HttpEvent } from './http-handler.ts';
+import { findRoute } from '../topology.ts';
+import { type Role, roles } from '../vocabulary.ts';
+import type { HttpEvent } from './http-event.ts';
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
@@ -10,6 +11,7 @@ const claimsSchema = z.object({
   client_id: z.string().min(1).optional(),
 });
 
+/** The checked user behind a `/v1` request: who, of which clinic, in which role. */
 export interface Caller {
   userId: string;
   clinicId: string;

@@ -1,4 +1,4 @@
-import type { Mode } from '../topology.ts';
+import type { Mode } from '../vocabulary.ts';
 
 export const ledgerOutcomes = ['applied', 'duplicate', 'stale', 'ignored', 'failed'] as const;
 export type LedgerOutcome = (typeof ledgerOutcomes)[number];

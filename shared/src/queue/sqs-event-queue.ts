@@ -1,9 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { RefundReconcileMessage } from '@basis/refunds/domain/refund-reconcile-message';
-import type { WebhookEventMessage } from '../contracts/queue-message.ts';
+import { isWebhookEventMessage, type QueueMessage } from '../contracts/queue-message.ts';
 import type { QueueName } from '../topology.ts';
-
-export type QueueMessage = WebhookEventMessage | RefundReconcileMessage;
 
 /** The port that hands work to a worker: webhook events from ingest, follow-ups from the APIs. */
 export interface EventQueue {
@@ -16,7 +13,7 @@ export function sqsEventQueue(
 ): EventQueue {
   return {
     async send(queue, message, options = {}) {
-      const kind = message.kind === 'stripe.webhook_event' ? message.event.type : message.kind;
+      const kind = isWebhookEventMessage(message) ? message.event.type : message.kind;
       await client.send(
         new SendMessageCommand({
           QueueUrl: queueUrlOf(queueUrls, queue),

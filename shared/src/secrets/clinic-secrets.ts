@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Mode } from '../topology.ts';
+import { ConflictError } from '../errors/errors.ts';
+import type { Mode } from '../vocabulary.ts';
 
 const webhookSecretSchema = z.object({
   secret: z.string().startsWith('whsec_'),
@@ -52,4 +53,20 @@ export function activeWebhookSecrets(modeSecrets: ModeSecrets, now: Date): strin
 
 export function secretsForMode(secrets: ClinicSecrets | undefined, mode: Mode): ModeSecrets | undefined {
   return secrets?.[mode];
+}
+
+/**
+ * The one way to find a clinic's Stripe keys for a mode: its connection, or 409 `stripe_not_connected` (an API
+ * answers it; a worker retries, since a connection may be on its way).
+ */
+export async function requireModeSecrets(
+  secrets: SecretStore,
+  clinicId: string,
+  mode: Mode,
+): Promise<ModeSecrets> {
+  const connection = (await secrets.get(clinicId))?.[mode];
+  if (!connection) {
+    throw new ConflictError('stripe_not_connected', `This clinic has not connected Stripe in ${mode} mode.`);
+  }
+  return connection;
 }

@@ -1,55 +1,64 @@
 import Stripe from 'stripe';
-import { AppError, ConflictError } from '../errors/errors.ts';
+import { BasisError, ConflictError } from '../errors/errors.ts';
 
-/** Stripe refused the key itself (401): wrong, revoked or of another mode. */
-export class StripeKeyRejected extends Error {
+/**
+ * Stripe refused the clinic's key itself (401): wrong, revoked, rolled or of another mode. The admin must
+ * reconnect: 409 `stripe_key_rejected`, never a 500 (docs/api.md).
+ */
+export class StripeKeyRejectedError extends BasisError {
   constructor(message: string) {
-    super(message);
-    this.name = 'StripeKeyRejected';
+    super(
+      'stripe_key_rejected',
+      `Stripe refused this clinic's key; an admin must reconnect Stripe. (${message})`,
+    );
   }
 }
 
-/** A restricted key lacks a permission (403). */
-export class StripePermissionDenied extends Error {
+/** A restricted key lacks a permission the call needs (403): also `stripe_key_rejected`, naming the permission. */
+export class StripePermissionDeniedError extends BasisError {
   constructor(message: string) {
-    super(message);
-    this.name = 'StripePermissionDenied';
+    super(
+      'stripe_key_rejected',
+      `This clinic's Stripe key lacks a permission; an admin must reconnect Stripe. (${message})`,
+    );
   }
 }
 
-/** The object does not exist on this account (404 resource_missing). */
-export class StripeObjectMissing extends Error {
+/** The object does not exist on this account (404 `resource_missing`), e.g. after a re-connect to another account. */
+export class StripeObjectMissingError extends BasisError {
   constructor(message: string) {
-    super(message);
-    this.name = 'StripeObjectMissing';
+    super('stripe_object_missing', message);
   }
 }
 
 /** Stripe understood the request and refused it (400): e.g. a refund larger than what Stripe still holds. */
-export class StripeRequestRejected extends AppError {
+export class StripeRequestRejectedError extends BasisError {
   constructor(
     message: string,
     readonly stripeCode: string | undefined,
   ) {
-    super(502, 'stripe_error', `Stripe refused the request: ${message}`);
+    super('stripe_error', `Stripe refused the request: ${message}`);
   }
 }
 
-/** Stripe failed, could not be reached, or answered something we did not expect: 502 to our caller. */
-export class StripeUnavailable extends AppError {
+/** Stripe failed, could not be reached, or answered something we did not expect: the outcome is unknown. */
+export class StripeUnavailableError extends BasisError {
   constructor(message = 'Stripe could not complete the request. Please try again.', cause?: unknown) {
-    super(502, 'stripe_error', message);
+    super('stripe_error', message);
     if (cause) this.cause = cause;
   }
 }
 
 /**
- * Turns an error of the Stripe SDK into ours. The message of Stripe's error is kept only where it speaks about
- * the request (it never contains the key; Stripe masks keys in messages), everything else becomes a 502.
+ * Turns an error of the Stripe SDK into ours. Stripe's message is kept only where it speaks about the request (it
+ * never contains the key: Stripe masks keys in messages). Only a timeout, a 5xx or a network failure becomes
+ * `StripeUnavailableError`: every other answer proves Stripe did nothing.
  */
 export function translateStripeError(error: unknown): Error {
-  if (error instanceof Stripe.errors.StripeAuthenticationError) return new StripeKeyRejected(error.message);
-  if (error instanceof Stripe.errors.StripePermissionError) return new StripePermissionDenied(error.message);
+  if (error instanceof Stripe.errors.StripeAuthenticationError)
+    return new StripeKeyRejectedError(error.message);
+  if (error instanceof Stripe.errors.StripePermissionError)
+    return new StripePermissionDeniedError(error.message);
   if (error instanceof Stripe.errors.StripeIdempotencyError) {
     return new ConflictError(
       'request_in_progress',
@@ -57,14 +66,15 @@ export function translateStripeError(error: unknown): Error {
     );
   }
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
-    return new StripeObjectMissing(error.message);
+    return new StripeObjectMissingError(error.message);
   }
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) {
-    return new StripeRequestRejected(error.message, error.code);
+    return new StripeRequestRejectedError(error.message, error.code);
   }
-  return new StripeUnavailable(undefined, error);
+  return new StripeUnavailableError(undefined, error);
 }
 
+/** Runs one Stripe SDK call, translating its errors (see `translateStripeError`). */
 export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-
-/** Runs work for one clinic at a time; answers undefined, without running it, when the clinic is busy. */
-export type ClinicLock = <T>(clinicId: string, work: () => Promise<T>) => Promise<T | undefined>;
+import type { ClinicLock } from '../ports.ts';
 
 /**
  * A lease in the table: one item per clinic, taken with a conditional put, given back with a conditional delete.

@@ -5,8 +5,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { connectionKey } from '@basis/shared/dynamo/keys';
-import type { ConnectionEntry, ConnectionRegistry } from '../domain/connection-registry.ts';
+import { connectionKey } from '@basis/shared';
+import type { ConnectionEntry } from '../domain/connection-registry.ts';
+import type { ConnectionRegistry } from '../ports.ts';
 
 export function dynamoConnectionRegistry(doc: DynamoDBDocumentClient, tableName: string): ConnectionRegistry {
   return {

@@ -1,33 +1,7 @@
 import { createHash } from 'node:crypto';
-import { callStripe } from '@basis/shared/stripe/stripe-errors';
+import { callStripe } from '@basis/shared';
 import type Stripe from 'stripe';
-
-/** What connecting a clinic asks of Stripe. */
-export interface ConnectGateway {
-  /** The account a secret key belongs to; throws StripeKeyRejected if Stripe refuses the key. */
-  accountOf(secretKey: string): Promise<{ accountId: string }>;
-  /**
-   * Whether the publishable key belongs to the same account: a SetupIntent made with the secret key is read
-   * back with the publishable key and its client secret, as Stripe.js would; Stripe answers 404 to a
-   * publishable key of another account and 401 to an unknown one. The SetupIntent is canceled after.
-   */
-  publishableKeyMatches(secretKey: string, publishableKey: string): Promise<boolean>;
-  /** Resources the key may not list (a restricted key without a permission the system needs). */
-  missingPermissions(secretKey: string, needsWebhookEndpoints: boolean): Promise<string[]>;
-  createWebhookEndpoint(
-    secretKey: string,
-    input: {
-      url: string;
-      enabledEvents: readonly string[];
-      apiVersion: string;
-      clinicId: string;
-      /** From the connect operation, so that a double-clicked Save registers one endpoint. */
-      idempotencyKey: string;
-    },
-  ): Promise<{ endpointId: string; secret: string }>;
-  /** Deletes an endpoint; one that no longer exists is not an error. */
-  deleteWebhookEndpoint(secretKey: string, endpointId: string): Promise<void>;
-}
+import type { ConnectGateway } from '../ports.ts';
 
 const permissionProbes: ReadonlyArray<[string, (stripe: Stripe, apiKey: string) => Promise<unknown>]> = [
   ['customers', (stripe, apiKey) => stripe.customers.list({ limit: 1 }, { apiKey })],
@@ -63,7 +37,10 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
         );
         return true;
       } catch (error) {
-        if (error instanceof Error && ['StripeObjectMissing', 'StripeKeyRejected'].includes(error.name))
+        if (
+          error instanceof Error &&
+          ['StripeObjectMissingError', 'StripeKeyRejectedError'].includes(error.name)
+        )
           return false;
         throw error;
       } finally {
@@ -89,7 +66,7 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
             await callStripe(() => probe(stripe, secretKey));
             return undefined;
           } catch (error) {
-            if (error instanceof Error && error.name === 'StripePermissionDenied') return resource;
+            if (error instanceof Error && error.name === 'StripePermissionDeniedError') return resource;
             throw error;
           }
         }),
@@ -118,7 +95,7 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
       try {
         await callStripe(() => stripe.webhookEndpoints.del(endpointId, {}, { apiKey: secretKey }));
       } catch (error) {
-        if (error instanceof Error && error.name === 'StripeObjectMissing') return;
+        if (error instanceof Error && error.name === 'StripeObjectMissingError') return;
         throw error;
       }
     },

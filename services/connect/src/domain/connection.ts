@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ValidationError } from '@basis/shared/errors/errors';
-import type { ClinicSecrets, ModeSecrets } from '@basis/shared/secrets/clinic-secrets';
-import type { Mode } from '@basis/shared/topology';
+import { type ClinicSecrets, type Mode, type ModeSecrets, ValidationError } from '@basis/shared';
 import { z } from 'zod';
 
 export const connectBodySchema = z.strictObject({

@@ -1,10 +1,15 @@
-import { AppError, ConflictError, ValidationError } from '@basis/shared/errors/errors';
-import type { Logger } from '@basis/shared/observability/logger';
-import type { ClinicSecrets, ModeSecrets, SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import { StripeKeyRejected, StripePermissionDenied } from '@basis/shared/stripe/stripe-errors';
-import { handledEventTypes, httpRoutes, type Mode } from '@basis/shared/topology';
-import type { ClinicLock } from '../adapters/dynamo-clinic-lock.ts';
-import type { ConnectGateway } from '../adapters/stripe-connect-gateway.ts';
+import {
+  BasisError,
+  type ClinicSecrets,
+  ConflictError,
+  handledEventTypes,
+  httpRoutes,
+  type Mode,
+  type ModeSecrets,
+  StripeKeyRejectedError,
+  StripePermissionDeniedError,
+  ValidationError,
+} from '@basis/shared';
 import {
   adminRollGraceMs,
   type ConnectBody,
@@ -16,26 +21,12 @@ import {
   nextGenerations,
   rollWebhookSecrets,
 } from '../domain/connection.ts';
-import type { ConnectionRegistry } from '../domain/connection-registry.ts';
+import type { ConnectDeps } from '../ports.ts';
 
-export interface ConnectDeps {
-  secrets: SecretStore;
-  /** Which clinics and modes are connected, for the missed-event sweep. */
-  connections: ConnectionRegistry;
-  /** One connection change per clinic at a time. */
-  lock: ClinicLock;
-  stripe: ConnectGateway;
-  /** Public base URL of the API, where Stripe sends webhooks. */
-  publicBaseUrl: string;
-  /** API version pinned on the endpoints we register, the same as the SDK's. */
-  apiVersion: string;
-  logger: Logger;
-  now: () => Date;
-}
-
-class InvalidStripeKey extends AppError {
+/** Stripe refused the key, or the publishable key belongs elsewhere: 400 `invalid_stripe_key`, naming the field. */
+class InvalidStripeKeyError extends BasisError {
   constructor(field: 'secretKey' | 'publishableKey', message: string) {
-    super(400, 'invalid_stripe_key', message, { field });
+    super('invalid_stripe_key', message, { field });
   }
 }
 
@@ -58,9 +49,8 @@ async function exclusively<T>(deps: ConnectDeps, clinicId: string, work: () => P
   return result as T;
 }
 
-function missingPermissions(missing: string[]): AppError {
-  return new AppError(
-    400,
+function missingPermissions(missing: string[]): BasisError {
+  return new BasisError(
     'insufficient_key_permissions',
     `The restricted key lacks permissions the system needs: ${missing.join(', ')}.`,
     { field: 'secretKey', missing },
@@ -79,13 +69,13 @@ async function verifyKeys(deps: ConnectDeps, body: ConnectBody): Promise<string>
   try {
     ({ accountId } = await deps.stripe.accountOf(body.secretKey));
   } catch (error) {
-    if (error instanceof StripeKeyRejected)
-      throw new InvalidStripeKey('secretKey', 'Stripe refused the secret key.');
-    if (error instanceof StripePermissionDenied) throw missingPermissions(['account']);
+    if (error instanceof StripeKeyRejectedError)
+      throw new InvalidStripeKeyError('secretKey', 'Stripe refused the secret key.');
+    if (error instanceof StripePermissionDeniedError) throw missingPermissions(['account']);
     throw error;
   }
   if (!(await deps.stripe.publishableKeyMatches(body.secretKey, body.publishableKey))) {
-    throw new InvalidStripeKey(
+    throw new InvalidStripeKeyError(
       'publishableKey',
       'The publishable key is unknown to Stripe or belongs to another account than the secret key.',
     );

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { bookingKey } from '@basis/shared/dynamo/keys';
-import type { BookingPayment, BookingPaymentStore } from '../domain/booking-payment.ts';
+import { bookingKey } from '@basis/shared';
+import type { BookingPayment } from '../domain/booking-payment.ts';
+import type { BookingPaymentStore } from '../ports.ts';
 
 export function dynamoBookingPaymentStore(
   doc: DynamoDBDocumentClient,

@@ -6,8 +6,9 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { cardKeys, customerKeys } from '@basis/shared/dynamo/keys';
-import type { CardRecord, CustomerRecord, CustomerStore } from '../domain/customer.ts';
+import { cardKeys, customerKeys } from '@basis/shared';
+import type { CardRecord, CustomerRecord } from '../domain/customer.ts';
+import type { CustomerStore } from '../ports.ts';
 
 function isConditionFailure(error: unknown): boolean {
   return (

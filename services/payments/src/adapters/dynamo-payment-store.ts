@@ -1,8 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { paymentKeys } from '@basis/shared/dynamo/keys';
-import { queryPage } from '@basis/shared/dynamo/paged-query';
-import { putIfVersion } from '@basis/shared/dynamo/versioned-put';
-import { ConcurrentUpdateError, type PaymentStore, paymentRecordSchema } from '../domain/payment.ts';
+import { paymentKeys, putIfVersion, queryPage } from '@basis/shared';
+import { ConcurrentUpdateError, paymentRecordSchema } from '../domain/payment.ts';
+import type { PaymentStore } from '../ports.ts';
 
 const entityType = 'payment';
 

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { pricingKey } from '@basis/shared/dynamo/keys';
-import { type PricingStore, pricingSchema } from '../domain/pricing.ts';
+import { pricingKey } from '@basis/shared';
+import { pricingSchema } from '../domain/pricing.ts';
+import type { PricingStore } from '../ports.ts';
 
 export function dynamoPricingStore(doc: DynamoDBDocumentClient, tableName: string): PricingStore {
   return {

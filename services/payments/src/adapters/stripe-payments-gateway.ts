@@ -1,48 +1,7 @@
-import { callStripe } from '@basis/shared/stripe/stripe-errors';
+import { callStripe } from '@basis/shared';
 import type Stripe from 'stripe';
-
-/** Card details we keep: a reference and what a person needs to recognise the card. Never the number. */
-export interface CardReference {
-  paymentMethodId: string;
-  customerId: string | null;
-  brand: string;
-  last4: string;
-  expMonth: number;
-  expYear: number;
-}
-
-export interface PaymentIntentSummary {
-  paymentIntent: Stripe.PaymentIntent;
-  clientSecret: string;
-}
-
-/** What payments at booking and saved cards ask of Stripe. Every call carries the clinic's key. */
-export interface PaymentsGateway {
-  createCustomer(
-    secretKey: string,
-    input: { clinicId: string; clientId: string; idempotencyKey: string },
-  ): Promise<{ customerId: string }>;
-  createPaymentIntent(
-    secretKey: string,
-    input: {
-      amount: number;
-      currency: string;
-      customerId: string;
-      paymentMethodId: string | undefined;
-      savePaymentMethod: boolean;
-      metadata: Record<string, string>;
-      idempotencyKey: string;
-    },
-  ): Promise<PaymentIntentSummary>;
-  retrievePaymentIntent(secretKey: string, paymentIntentId: string): Promise<PaymentIntentSummary>;
-  createSetupIntent(
-    secretKey: string,
-    input: { customerId: string; metadata: Record<string, string>; idempotencyKey: string },
-  ): Promise<{ setupIntentId: string; clientSecret: string }>;
-  retrievePaymentMethod(secretKey: string, paymentMethodId: string): Promise<CardReference>;
-  detachPaymentMethod(secretKey: string, paymentMethodId: string): Promise<void>;
-  defaultPaymentMethodOf(secretKey: string, customerId: string): Promise<string | null>;
-}
+import type { CardReference } from '../domain/customer.ts';
+import type { PaymentIntentSummary, PaymentsGateway } from '../ports.ts';
 
 export function cardReference(paymentMethod: Stripe.PaymentMethod): CardReference {
   const customer = paymentMethod.customer;

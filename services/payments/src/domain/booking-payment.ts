@@ -1,4 +1,4 @@
-import type { Mode } from '@basis/shared/topology';
+import type { Mode } from '@basis/shared';
 
 /** Which PaymentIntent a booking's payment is, per mode: at most one, claimed by a conditional write. */
 export interface BookingPayment {
@@ -9,11 +9,4 @@ export interface BookingPayment {
   /** The Idempotency-Key that creates the PaymentIntent: every attempt for this booking sends the same one. */
   idempotencyKey: string;
   createdAt: string;
-}
-
-export interface BookingPaymentStore {
-  get(clinicId: string, mode: Mode, bookingId: string): Promise<BookingPayment | undefined>;
-  /** Claims the booking; answers false when another request already did. */
-  claim(claim: BookingPayment): Promise<boolean>;
-  setPaymentId(clinicId: string, mode: Mode, bookingId: string, paymentId: string): Promise<void>;
 }

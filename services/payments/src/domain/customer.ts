@@ -1,5 +1,4 @@
-import type { Mode } from '@basis/shared/topology';
-import type { CardReference } from '../adapters/stripe-payments-gateway.ts';
+import type { Mode } from '@basis/shared';
 
 /** A client's Stripe Customer in one mode: created once, on first need. */
 export interface CustomerRecord {
@@ -21,14 +20,12 @@ export interface CardRecord extends CardReference {
   stateCreated: number;
 }
 
-export interface CustomerStore {
-  byClient(clinicId: string, mode: Mode, clientId: string): Promise<CustomerRecord | undefined>;
-  byStripeId(clinicId: string, customerId: string): Promise<CustomerRecord | undefined>;
-  /** Creates the record unless one exists; answers the stored one either way (the first writer wins). */
-  create(record: CustomerRecord): Promise<CustomerRecord>;
-  /** A customer's cards, attached and detached, through the by-customer index. */
-  cards(clinicId: string, mode: Mode, customerId: string): Promise<CardRecord[]>;
-  cardById(clinicId: string, mode: Mode, paymentMethodId: string): Promise<CardRecord | undefined>;
-  /** Writes the card unless the stored one has a newer or equal `stateCreated`; answers whether it wrote. */
-  putCardIfNewer(card: CardRecord): Promise<boolean>;
+/** Card details we keep: a reference and what a person needs to recognise the card. Never the number. */
+export interface CardReference {
+  paymentMethodId: string;
+  customerId: string | null;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
 }

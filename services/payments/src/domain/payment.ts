@@ -1,4 +1,4 @@
-import { type Mode, modes } from '@basis/shared/topology';
+import { modes } from '@basis/shared';
 import { z } from 'zod';
 
 export const paymentStatuses = [
@@ -136,28 +136,4 @@ export class ConcurrentUpdateError extends Error {
     super(`Payment ${paymentId} changed while it was being updated.`);
     this.name = 'ConcurrentUpdateError';
   }
-}
-
-export interface PaymentListQuery {
-  status?: PaymentStatus;
-  clientId?: string;
-  /** Inclusive, ISO 8601. */
-  from?: string;
-  /** Exclusive, ISO 8601. */
-  to?: string;
-  limit: number;
-  cursor?: string;
-}
-
-/** The port for payment records. */
-export interface PaymentStore {
-  get(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
-  /** Newest first, through the by-date index. */
-  list(
-    clinicId: string,
-    mode: Mode,
-    query: PaymentListQuery,
-  ): Promise<{ items: PaymentRecord[]; nextCursor: string | null }>;
-  /** Writes the record if the stored version is still `expectedVersion` (undefined: it must not exist yet). */
-  save(record: PaymentRecord, expectedVersion: number | undefined): Promise<void>;
 }

@@ -21,8 +21,3 @@ export const pricingSchema = z
   });
 
 export type Pricing = z.infer<typeof pricingSchema>;
-
-export interface PricingStore {
-  get(clinicId: string, serviceId: string): Promise<Pricing | undefined>;
-  put(clinicId: string, serviceId: string, pricing: Pricing): Promise<void>;
-}

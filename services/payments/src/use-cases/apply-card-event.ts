@@ -1,8 +1,7 @@
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { EventOutcome } from '@basis/shared/worker/webhook-event-worker';
+import type { EventOutcome, WebhookEventMessage } from '@basis/shared';
 import { z } from 'zod';
 import type { CardRecord } from '../domain/customer.ts';
-import type { ApplyPaymentEventDeps } from './apply-payment-event.ts';
+import type { ApplyPaymentEventDeps } from '../ports.ts';
 
 const idOf = z
   .union([z.string(), z.looseObject({ id: z.string() })])

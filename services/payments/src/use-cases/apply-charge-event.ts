@@ -1,7 +1,6 @@
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { EventOutcome } from '@basis/shared/worker/webhook-event-worker';
+import type { EventOutcome, WebhookEventMessage } from '@basis/shared';
 import { z } from 'zod';
-import type { ApplyPaymentEventDeps } from './apply-payment-event.ts';
+import type { ApplyPaymentEventDeps } from '../ports.ts';
 import { updatePayment } from './update-payment.ts';
 
 const chargeSchema = z.looseObject({

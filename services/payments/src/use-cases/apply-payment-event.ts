@@ -1,31 +1,13 @@
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { Mode } from '@basis/shared/topology';
-import type { EventOutcome } from '@basis/shared/worker/webhook-event-worker';
-import type { CardReference } from '../adapters/stripe-payments-gateway.ts';
-import type { CustomerStore } from '../domain/customer.ts';
-import type { PaymentStore } from '../domain/payment.ts';
+import type { EventOutcome, Mode, WebhookEventMessage } from '@basis/shared';
 import {
   applyPaymentIntentEvent,
   type PaymentIntentFacts,
   paymentIntentFacts,
-  type StripePaymentIntent,
 } from '../domain/payment-intent-event.ts';
+import type { ApplyPaymentEventDeps, StripeReader } from '../ports.ts';
 import { applyCardEvent } from './apply-card-event.ts';
 import { applyChargeEvent } from './apply-charge-event.ts';
 import { updatePayment } from './update-payment.ts';
-
-/** Reads from the clinic's Stripe account, with the clinic's key for the mode. */
-export interface StripeReader {
-  paymentIntent(clinicId: string, mode: Mode, paymentIntentId: string): Promise<StripePaymentIntent>;
-  paymentMethod(clinicId: string, mode: Mode, paymentMethodId: string): Promise<CardReference>;
-}
-
-export interface ApplyPaymentEventDeps {
-  payments: PaymentStore;
-  customers: CustomerStore;
-  stripe: StripeReader;
-  now: () => Date;
-}
 
 /**
  * Applies a PaymentIntent snapshot (from an event, or from an API answer) to its payment record. Where the payload

@@ -1,15 +1,18 @@
-import { AppError, ConflictError, ForbiddenError } from '@basis/shared/errors/errors';
-import type { Caller } from '@basis/shared/http/authorize';
-import { opaqueId } from '@basis/shared/http/ids';
-import { StripeObjectMissing } from '@basis/shared/stripe/stripe-errors';
-import { modes } from '@basis/shared/topology';
+import {
+  BasisError,
+  type Caller,
+  ConflictError,
+  ForbiddenError,
+  modes,
+  opaqueId,
+  requireModeSecrets,
+  StripeObjectMissingError,
+} from '@basis/shared';
 import { z } from 'zod';
-import type { PaymentIntentSummary } from '../adapters/stripe-payments-gateway.ts';
 import { parsePaymentIntent, statusOf } from '../domain/payment-intent-event.ts';
-import type { PaymentsApiDeps } from '../payments-deps.ts';
+import type { PaymentIntentSummary, PaymentsApiDeps } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
 import { ensureCustomer } from './customers.ts';
-import { requireConnection } from './stripe-connection.ts';
 
 export const bookingPaymentBodySchema = z.strictObject({
   mode: z.enum(modes),
@@ -47,13 +50,13 @@ export async function createBookingPayment(
   if (!pricing?.requirePaymentAtBooking) {
     throw new ConflictError('payment_not_required', 'This service does not require payment at booking.');
   }
-  const connection = await requireConnection(deps.secrets, clinicId, body.mode);
+  const connection = await requireModeSecrets(deps.secrets, clinicId, body.mode);
   const idempotencyKey = `basis-booking-${clinicId}-${body.mode}-${bookingId}`;
   const existing = await deps.bookings.get(clinicId, body.mode, bookingId);
   if (existing?.paymentId) {
     // A repeat: the booking's PaymentIntent already exists; answer it as it is now.
     const current = await deps.gateway.retrievePaymentIntent(connection.secretKey, existing.paymentId);
-    return answer(deps, { clinicId, bookingId, body }, connection.publishableKey, current, 200);
+    return answer(deps, { clinicId, bookingId, body }, connection.publishableKey, current, false);
   }
   const claimed =
     existing === undefined &&
@@ -77,17 +80,14 @@ export async function createBookingPayment(
       .retrievePaymentMethod(connection.secretKey, body.paymentMethodId)
       .catch((error: unknown) => {
         // Unknown to this account is "not theirs"; Stripe being unreachable is not.
-        if (error instanceof StripeObjectMissing) return undefined;
+        if (error instanceof StripeObjectMissingError) return undefined;
         throw error;
       });
     if (card?.customerId !== customerId) {
-      throw new AppError(
-        422,
+      throw new BasisError(
         'payment_method_not_owned',
         'The payment method is not one of this client’s saved cards.',
-        {
-          field: 'paymentMethodId',
-        },
+        { field: 'paymentMethodId' },
       );
     }
   }
@@ -106,7 +106,7 @@ export async function createBookingPayment(
     },
     idempotencyKey,
   });
-  return answer(deps, { clinicId, bookingId, body }, connection.publishableKey, created, claimed ? 201 : 200);
+  return answer(deps, { clinicId, bookingId, body }, connection.publishableKey, created, claimed);
 }
 
 async function answer(
@@ -114,7 +114,8 @@ async function answer(
   input: { clinicId: string; bookingId: string; body: BookingPaymentBody },
   publishableKey: string,
   summary: PaymentIntentSummary,
-  statusCode: 200 | 201,
+  /** true when this request created the booking's PaymentIntent; false for a repeat. */
+  created: boolean,
 ) {
   const { clinicId, bookingId, body } = input;
   const paymentIntent = parsePaymentIntent(summary.paymentIntent);
@@ -139,8 +140,8 @@ async function answer(
     },
   );
   return {
-    statusCode,
-    body: {
+    created,
+    payment: {
       paymentId: paymentIntent.id,
       clientSecret: summary.clientSecret,
       publishableKey,

@@ -1,5 +1,5 @@
-import type { Mode } from '@basis/shared/topology';
-import type { PaymentsApiDeps } from '../payments-deps.ts';
+import type { Mode } from '@basis/shared';
+import type { PaymentsApiDeps } from '../ports.ts';
 
 /**
  * The client's Stripe Customer for the mode, created on first need. Race-safe: two concurrent first requests send

@@ -1,10 +1,8 @@
-import type { Caller } from '@basis/shared/http/authorize';
-import { parseInput } from '@basis/shared/http/json-body';
-import { modes } from '@basis/shared/topology';
+import { type Caller, modes, parseInput } from '@basis/shared';
 import { z } from 'zod';
 import { paymentStatuses, toPaymentView } from '../domain/payment.ts';
 import { addToReport, type CurrencyTotals } from '../domain/payments-report.ts';
-import type { PaymentsApiDeps } from '../payments-deps.ts';
+import type { PaymentsApiDeps } from '../ports.ts';
 
 const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 

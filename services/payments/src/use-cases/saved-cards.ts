@@ -1,12 +1,15 @@
-import { NotFoundError } from '@basis/shared/errors/errors';
-import type { Caller } from '@basis/shared/http/authorize';
-import { StripeObjectMissing, StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
-import type { Mode } from '@basis/shared/topology';
+import {
+  type Caller,
+  type Mode,
+  NotFoundError,
+  requireModeSecrets,
+  StripeObjectMissingError,
+  StripeUnavailableError,
+} from '@basis/shared';
 import type { CardRecord } from '../domain/customer.ts';
-import type { PaymentsApiDeps } from '../payments-deps.ts';
+import type { PaymentsApiDeps } from '../ports.ts';
 import { assertActsFor } from './booking-payment.ts';
 import { ensureCustomer } from './customers.ts';
-import { requireConnection } from './stripe-connection.ts';
 
 /** `POST …/clients/{clientId}/payment-methods/setup`: a SetupIntent for Stripe Elements to save a card with. */
 export async function startCardSetup(
@@ -15,7 +18,7 @@ export async function startCardSetup(
   input: { clinicId: string; clientId: string; mode: Mode; requestKey: string | undefined },
 ) {
   assertActsFor(caller, input.clientId);
-  const connection = await requireConnection(deps.secrets, input.clinicId, input.mode);
+  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
   const customerId = await ensureCustomer(deps, { ...input, secretKey: connection.secretKey });
   const setupIntent = await deps.gateway.createSetupIntent(connection.secretKey, {
     customerId,
@@ -42,7 +45,7 @@ async function defaultCardId(
   const fromStripe = await deps.gateway
     .defaultPaymentMethodOf(secretKey, customerId)
     .catch((error: unknown) => {
-      if (error instanceof StripeUnavailable) return null;
+      if (error instanceof StripeUnavailableError) return null;
       throw error;
     });
   if (fromStripe && cards.some((card) => card.paymentMethodId === fromStripe)) return fromStripe;
@@ -61,7 +64,7 @@ export async function listCards(
   const cards = (await deps.customers.cards(input.clinicId, input.mode, customer.customerId))
     .filter((card) => card.state === 'attached')
     .sort((a, b) => b.attachedAt - a.attachedAt || b.paymentMethodId.localeCompare(a.paymentMethodId));
-  const connection = await requireConnection(deps.secrets, input.clinicId, input.mode);
+  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
   const defaultId = await defaultCardId(deps, connection.secretKey, customer.customerId, cards);
   return {
     data: cards.map((card) => ({
@@ -87,12 +90,12 @@ export async function removeCard(
   if (!customer || !card || card.customerId !== customer.customerId || card.state !== 'attached') {
     throw new NotFoundError('payment_method_not_found', 'No such saved card for this client.');
   }
-  const connection = await requireConnection(deps.secrets, input.clinicId, input.mode);
+  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
   await deps.gateway
     .detachPaymentMethod(connection.secretKey, input.paymentMethodId)
     .catch((error: unknown) => {
       // Already gone on Stripe: removing it here is all that is left to do.
-      if (!(error instanceof StripeObjectMissing)) throw error;
+      if (!(error instanceof StripeObjectMissingError)) throw error;
     });
   await deps.customers.putCardIfNewer({
     ...card,

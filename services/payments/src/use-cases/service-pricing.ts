@@ -1,6 +1,6 @@
-import { NotFoundError } from '@basis/shared/errors/errors';
+import { NotFoundError } from '@basis/shared';
 import type { Pricing } from '../domain/pricing.ts';
-import type { PaymentsApiDeps } from '../payments-deps.ts';
+import type { PaymentsApiDeps } from '../ports.ts';
 
 export async function putPricing(
   deps: PaymentsApiDeps,

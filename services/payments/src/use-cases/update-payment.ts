@@ -1,5 +1,6 @@
-import type { EventOutcome } from '@basis/shared/worker/webhook-event-worker';
-import { ConcurrentUpdateError, type PaymentRecord, type PaymentStore } from '../domain/payment.ts';
+import type { EventOutcome } from '@basis/shared';
+import { ConcurrentUpdateError, type PaymentRecord } from '../domain/payment.ts';
+import type { PaymentStore } from '../ports.ts';
 
 export type PaymentDecisionResult =
   | { outcome: 'applied'; record: PaymentRecord }

@@ -4,19 +4,16 @@ import {
   GetCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { payoutKeys } from '@basis/shared/dynamo/keys';
-import { putIfVersion } from '@basis/shared/dynamo/versioned-put';
-import { ValidationError } from '@basis/shared/errors/errors';
-import { table } from '@basis/shared/topology';
+import { payoutKeys, putIfVersion, table, ValidationError } from '@basis/shared';
 import { z } from 'zod';
 import {
   ConcurrentPayoutUpdateError,
   type PayoutItem,
   type PayoutRecord,
-  type PayoutStore,
   payoutItemSchema,
   payoutRecordSchema,
 } from '../domain/payout.ts';
+import type { PayoutStore } from '../ports.ts';
 
 const payoutEntity = 'payout';
 const itemEntity = 'payout_item';

@@ -1,23 +1,7 @@
-import { translateStripeError } from '@basis/shared/stripe/stripe-errors';
+import { translateStripeError } from '@basis/shared';
 import Stripe from 'stripe';
 import type { BalanceTransactionFacts } from '../domain/payout.ts';
-
-export interface BalanceTransactionPage {
-  transactions: BalanceTransactionFacts[];
-  hasMore: boolean;
-  /** The id to pass as `startingAfter` for the next page: the last transaction Stripe listed (also a filtered one). */
-  lastId: string | null;
-}
-
-/** What payout reconciliation asks of Stripe. Every call carries the clinic's key. */
-export interface PayoutsGateway {
-  /** One page of a payout's balance transactions, newest first, sources expanded. */
-  listPayoutTransactions(
-    secretKey: string,
-    payoutId: string,
-    startingAfter: string | null,
-  ): Promise<BalanceTransactionPage>;
-}
+import type { PayoutsGateway } from '../ports.ts';
 
 export interface PayoutsGatewayOptions {
   /** Balance transactions per page (Stripe allows 1–100); tests use a small one to span several pages. */

@@ -1,5 +1,4 @@
-import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
-import type { Mode } from '@basis/shared/topology';
+import type { Mode, StripeEvent } from '@basis/shared';
 import { z } from 'zod';
 import {
   type PayoutRecord,

@@ -1,4 +1,4 @@
-import { modes } from '@basis/shared/topology';
+import { modes } from '@basis/shared';
 import { z } from 'zod';
 
 export const payoutStatuses = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
@@ -116,29 +116,4 @@ export class ConcurrentPayoutUpdateError extends Error {
     super(`Payout ${payoutId} changed while it was being updated.`);
     this.name = 'ConcurrentPayoutUpdateError';
   }
-}
-
-export interface PayoutPage {
-  records: PayoutRecord[];
-  nextCursor: string | null;
-}
-
-/** The port for payout records and their items. */
-export interface PayoutStore {
-  get(clinicId: string, payoutId: string): Promise<PayoutRecord | undefined>;
-  /** Writes the record if the stored version is still `expectedVersion` (undefined: it must not exist yet). */
-  save(record: PayoutRecord, expectedVersion: number | undefined): Promise<void>;
-  /** Writes items; writing the same item twice leaves one (keyed by balance transaction). */
-  putItems(items: readonly PayoutItem[]): Promise<void>;
-  /** A payout and its items in one Query. */
-  getWithItems(
-    clinicId: string,
-    payoutId: string,
-  ): Promise<{ record: PayoutRecord; items: PayoutItem[] } | undefined>;
-  /** A clinic's payouts of one mode, newest first. */
-  list(
-    clinicId: string,
-    mode: PayoutRecord['mode'],
-    page: { limit: number; cursor?: string },
-  ): Promise<PayoutPage>;
 }

@@ -1,7 +1,7 @@
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import type { EventOutcome } from '@basis/shared/worker/webhook-event-worker';
-import { ConcurrentPayoutUpdateError, type PayoutRecord, type PayoutStore } from '../domain/payout.ts';
+import type { EventOutcome, WebhookEventMessage } from '@basis/shared';
+import { ConcurrentPayoutUpdateError, type PayoutRecord } from '../domain/payout.ts';
 import { applyPayoutEvent as decide, payoutFacts } from '../domain/payout-event.ts';
+import type { PayoutStore } from '../ports.ts';
 
 export interface ApplyPayoutEventDeps {
   payouts: PayoutStore;

@@ -1,16 +1,7 @@
-import { ConcurrentUpdateError, type PaymentStore } from '@basis/payments/domain/payment';
-import type { Logger } from '@basis/shared/observability/logger';
-import { type SecretStore, secretsForMode } from '@basis/shared/secrets/clinic-secrets';
-import type { Mode } from '@basis/shared/topology';
-import type { ContinuationQueue } from '../adapters/sqs-continuation-queue.ts';
-import type { PayoutsGateway } from '../adapters/stripe-payouts-gateway.ts';
+import type { PaymentRecords } from '@basis/payments';
+import { type Logger, type Mode, requireModeSecrets, type SecretStore } from '@basis/shared';
 import { mapWithConcurrency } from '../domain/bounded-concurrency.ts';
-import {
-  ConcurrentPayoutUpdateError,
-  type PayoutItem,
-  type PayoutRecord,
-  type PayoutStore,
-} from '../domain/payout.ts';
+import { ConcurrentPayoutUpdateError, type PayoutItem, type PayoutRecord } from '../domain/payout.ts';
 import {
   advanceReconciliation,
   itemsOfPage,
@@ -18,10 +9,12 @@ import {
   needsReconciliation,
   paymentIdsOf,
 } from '../domain/reconciliation.ts';
+import type { ContinuationQueue, PayoutStore, PayoutsGateway } from '../ports.ts';
 
 export interface ReconcilePayoutDeps {
   payouts: PayoutStore;
-  payments: PaymentStore;
+  /** Payments' port: a payout links a payment only through it. */
+  payments: PaymentRecords;
   secrets: SecretStore;
   stripe: PayoutsGateway;
   continuation: ContinuationQueue;
@@ -39,22 +32,12 @@ export interface PayoutTarget {
 
 export type ReconcileOutcome = 'completed' | 'continued' | 'not_needed';
 
-/** The clinic has no secret key for the mode (disconnected): the message is retried, then parked in the DLQ. */
-export class ClinicNotConnectedError extends Error {
-  readonly code = 'clinic_not_connected';
-  constructor(clinicId: string, mode: Mode) {
-    super(`Clinic ${clinicId} has no Stripe key for ${mode} mode.`);
-    this.name = 'ClinicNotConnectedError';
-  }
-}
-
 const maxWriteAttempts = 5;
 const lookupConcurrency = 8;
 
 async function secretKeyOf(deps: ReconcilePayoutDeps, target: PayoutTarget): Promise<string> {
-  const modeSecrets = secretsForMode(await deps.secrets.get(target.clinicId), target.mode);
-  if (!modeSecrets) throw new ClinicNotConnectedError(target.clinicId, target.mode);
-  return modeSecrets.secretKey;
+  // Disconnected: `stripe_not_connected` is thrown, the message retried, then parked in the DLQ.
+  return (await requireModeSecrets(deps.secrets, target.clinicId, target.mode)).secretKey;
 }
 
 async function knownPayments(
@@ -69,37 +52,11 @@ async function knownPayments(
   return new Map(found.filter((entry) => entry !== undefined));
 }
 
-/** Sets `payoutId` on a payment, conditional on the version read; a payment that already has it costs no write. */
-async function linkPayment(
-  deps: ReconcilePayoutDeps,
-  record: PayoutRecord,
-  paymentId: string,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const payment = await deps.payments.get(record.clinicId, paymentId);
-    if (!payment || payment.payoutId === record.payoutId) return;
-    try {
-      await deps.payments.save(
-        {
-          ...payment,
-          payoutId: record.payoutId,
-          updatedAt: deps.now().toISOString(),
-          version: payment.version + 1,
-        },
-        payment.version,
-      );
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= maxWriteAttempts) throw error;
-    }
-  }
-}
-
 async function linkPayments(deps: ReconcilePayoutDeps, record: PayoutRecord, items: readonly PayoutItem[]) {
   const paid = items.filter((item) => item.type === 'charge' && item.matched && item.paymentId !== null);
   const paymentIds = [...new Set(paid.map((item) => item.paymentId as string))];
   await mapWithConcurrency(paymentIds, lookupConcurrency, (paymentId) =>
-    linkPayment(deps, record, paymentId),
+    deps.payments.linkPayout(record.clinicId, paymentId, record.payoutId),
   );
 }
 

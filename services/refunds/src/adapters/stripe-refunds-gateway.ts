@@ -1,23 +1,6 @@
-import { callStripe } from '@basis/shared/stripe/stripe-errors';
+import { callStripe } from '@basis/shared';
 import type Stripe from 'stripe';
-
-export type RefundReason = 'requested_by_customer' | 'duplicate' | 'fraudulent';
-
-/** What refunds ask of Stripe. Every call carries the clinic's key. */
-export interface RefundsGateway {
-  createRefund(
-    secretKey: string,
-    input: {
-      paymentIntentId: string;
-      amount: number;
-      reason: RefundReason | null;
-      metadata: Record<string, string>;
-      idempotencyKey: string;
-    },
-  ): Promise<Stripe.Refund>;
-  /** Every refund of a PaymentIntent, all pages. */
-  listRefunds(secretKey: string, paymentIntentId: string): Promise<Stripe.Refund[]>;
-}
+import type { RefundsGateway } from '../ports.ts';
 
 export function stripeRefundsGateway(stripe: Stripe): RefundsGateway {
   return {

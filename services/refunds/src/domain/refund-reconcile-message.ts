@@ -1,4 +1,4 @@
-import { modes } from '@basis/shared/topology';
+import { modes } from '@basis/shared';
 import { z } from 'zod';
 
 /**

@@ -1,4 +1,4 @@
-import type { DisputeEntry, PaymentRecord, RefundEntry, RefundStatus } from '@basis/payments/domain/payment';
+import type { DisputeEntry, PaymentRecord, RefundEntry, RefundStatus } from '@basis/payments';
 
 /** A refund's status only moves forward: pending → succeeded → failed or canceled (a card refund can fail late). */
 const refundRank: Record<RefundStatus, number> = { pending: 0, succeeded: 1, failed: 2, canceled: 2 };
@@ -208,4 +208,12 @@ export function applyDisputeFact(record: PaymentRecord, fact: DisputeFact): Paym
   if (index >= 0) disputes[index] = entry;
   else disputes.push(entry);
   return { ...record, disputes };
+}
+
+/** How long after a refund is written pending the worker checks that Stripe has it. */
+export const refundReconcileDelaySeconds = 60;
+
+/** The Idempotency-Key sent to Stripe for one refund: the same for every attempt at it. */
+export function refundIdempotencyKey(clinicId: string, paymentId: string, refundKey: string): string {
+  return `basis-refund-${clinicId}-${paymentId}-${refundKey}`;
 }

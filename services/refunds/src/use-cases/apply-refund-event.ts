@@ -1,14 +1,13 @@
-import { appliedEventMemory, type PaymentRecord } from '@basis/payments/domain/payment';
-import { applyPaymentIntentFacts } from '@basis/payments/use-cases/apply-payment-event';
-import { updatePayment } from '@basis/payments/use-cases/update-payment';
-import type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
-import { StripeRequestRejected } from '@basis/shared/stripe/stripe-errors';
-import type { Mode } from '@basis/shared/topology';
-import type { EventOutcome } from '@basis/shared/worker/webhook-event-worker';
+import { appliedEventMemory, type PaymentRecord } from '@basis/payments';
+import {
+  type EventOutcome,
+  type Mode,
+  requireModeSecrets,
+  StripeRequestRejectedError,
+  type WebhookEventMessage,
+} from '@basis/shared';
 import { refundReconcileMessageSchema } from '../domain/refund-reconcile-message.ts';
 import { applyDisputeFact, applyRefundFact, type RefundFact } from '../domain/refunds.ts';
-import type { RefundsDeps } from '../refunds-deps.ts';
-import { sendRefundToStripe } from './call-stripe-for-refund.ts';
 import {
   disputeFact,
   idFrom,
@@ -16,30 +15,12 @@ import {
   stripeChargeSchema,
   stripeDisputeSchema,
   stripeRefundSchema,
-} from './stripe-objects.ts';
+} from '../domain/stripe-objects.ts';
+import type { RefundsDeps } from '../ports.ts';
+import { sendRefundToStripe } from './call-stripe-for-refund.ts';
 
 async function secretKeyFor(deps: RefundsDeps, clinicId: string, mode: Mode): Promise<string> {
-  const key = (await deps.secrets.get(clinicId))?.[mode]?.secretKey;
-  if (!key) throw new Error(`Clinic ${clinicId} has no ${mode}-mode Stripe key.`);
-  return key;
-}
-
-/**
- * A refund or dispute may arrive before any event of its payment (or for a payment made in the dashboard): the
- * PaymentIntent is read from Stripe and recorded first, so nothing is dropped.
- */
-async function ensurePayment(deps: RefundsDeps, message: WebhookEventMessage, paymentId: string) {
-  if (await deps.payments.get(message.clinicId, paymentId)) return;
-  const live = await deps.paymentIntent(message.clinicId, message.mode, paymentId);
-  await applyPaymentIntentFacts(
-    { payments: deps.payments, now: deps.now, stripe: { paymentIntent: deps.paymentIntent } },
-    message,
-    {
-      eventId: `stripe_read_${paymentId}`,
-      eventCreated: Math.floor(deps.now().getTime() / 1000),
-      paymentIntent: live,
-    },
-  );
+  return (await requireModeSecrets(deps.secrets, clinicId, mode)).secretKey;
 }
 
 function remember(record: PaymentRecord, eventId: string): string[] {
@@ -53,10 +34,11 @@ async function applyToPayment(
   paymentId: string,
   change: (current: PaymentRecord) => Promise<PaymentRecord | undefined> | PaymentRecord | undefined,
 ): Promise<EventOutcome> {
-  await ensurePayment(deps, message, paymentId);
-  // Still absent: the payment belongs to another clinic on the same Stripe account.
-  if (!(await deps.payments.get(message.clinicId, paymentId))) return 'ignored';
-  return updatePayment(deps.payments, message.clinicId, paymentId, async (current) => {
+  // A refund or dispute may arrive before any event of its payment (or for a payment made in the Dashboard): the
+  // payment is recorded from Stripe first, so nothing is dropped. Still absent: another clinic's payment on the same
+  // Stripe account.
+  if (!(await deps.payments.ensureRecorded(message.clinicId, message.mode, paymentId))) return 'ignored';
+  return deps.payments.update(message.clinicId, paymentId, async (current) => {
     if (!current) throw new Error(`Payment ${paymentId} is still missing.`);
     if (current.appliedEventIds.includes(message.event.id)) return { outcome: 'duplicate' };
     const next = await change(current);
@@ -145,7 +127,7 @@ export async function reconcileRefund(deps: RefundsDeps, body: unknown): Promise
     await secretKeyFor(deps, message.clinicId, message.mode),
   ).catch((error: unknown) => {
     // A refusal was recorded as a failed refund; that settles it.
-    if (error instanceof StripeRequestRejected) return;
+    if (error instanceof StripeRequestRejectedError) return;
     throw error;
   });
   return 'applied';

@@ -1,10 +1,8 @@
-import type { PaymentRecord, RefundEntry } from '@basis/payments/domain/payment';
-import { updatePayment } from '@basis/payments/use-cases/update-payment';
-import { StripeRequestRejected } from '@basis/shared/stripe/stripe-errors';
-import type { RefundReason } from '../adapters/stripe-refunds-gateway.ts';
+import type { PaymentRecord, RefundEntry } from '@basis/payments';
+import { StripeRequestRejectedError } from '@basis/shared';
 import { applyRefundFact, withRefundTotals } from '../domain/refunds.ts';
-import type { RefundsDeps } from '../refunds-deps.ts';
-import { refundFact, stripeRefundSchema } from './stripe-objects.ts';
+import { refundFact, stripeRefundSchema } from '../domain/stripe-objects.ts';
+import type { RefundReason, RefundsDeps } from '../ports.ts';
 
 /**
  * Asks Stripe for a refund written `pending`, with the key it was written with: the same parameters every time, so
@@ -36,7 +34,7 @@ export async function sendRefundToStripe(
       applyRefundFact(current, refundFact(created, created.created)),
     );
   } catch (error) {
-    if (!(error instanceof StripeRequestRejected)) throw error;
+    if (!(error instanceof StripeRequestRejectedError)) throw error;
     await completeRefund(deps, record, refund.refundKey, (current) => {
       const refunds = current.refunds.map((entry) =>
         entry.refundKey === refund.refundKey && entry.refundId === null && entry.status === 'pending'
@@ -60,7 +58,7 @@ async function completeRefund(
   refundKey: string,
   change: (current: PaymentRecord) => PaymentRecord | undefined,
 ): Promise<RefundEntry> {
-  await updatePayment(deps.payments, record.clinicId, record.paymentId, async (current) => {
+  await deps.payments.update(record.clinicId, record.paymentId, async (current) => {
     if (!current) throw new Error(`Payment ${record.paymentId} disappeared.`);
     const next = change(current);
     if (!next) return { outcome: 'stale' };

@@ -1,11 +1,21 @@
-import type { PaymentRecord, RefundEntry } from '@basis/payments/domain/payment';
-import { updatePayment } from '@basis/payments/use-cases/update-payment';
-import { AppError, ConflictError, NotFoundError } from '@basis/shared/errors/errors';
-import type { Caller } from '@basis/shared/http/authorize';
-import { StripeRequestRejected, StripeUnavailable } from '@basis/shared/stripe/stripe-errors';
+import type { PaymentRecord, RefundEntry } from '@basis/payments';
+import {
+  BasisError,
+  type Caller,
+  ConflictError,
+  NotFoundError,
+  requireModeSecrets,
+  StripeRequestRejectedError,
+  StripeUnavailableError,
+} from '@basis/shared';
 import { z } from 'zod';
-import { planRefund, type RefundPlan } from '../domain/refunds.ts';
-import { type RefundsDeps, refundIdempotencyKey, refundReconcileDelaySeconds } from '../refunds-deps.ts';
+import {
+  planRefund,
+  type RefundPlan,
+  refundIdempotencyKey,
+  refundReconcileDelaySeconds,
+} from '../domain/refunds.ts';
+import type { RefundsDeps } from '../ports.ts';
 import { sendRefundToStripe } from './call-stripe-for-refund.ts';
 
 export const refundBodySchema = z.strictObject({
@@ -30,13 +40,7 @@ export async function requestRefund(
 ) {
   const payment = await deps.payments.get(input.clinicId, input.paymentId);
   if (!payment) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
-  const secretKey = (await deps.secrets.get(input.clinicId))?.[payment.mode]?.secretKey;
-  if (!secretKey) {
-    throw new ConflictError(
-      'stripe_not_connected',
-      'This clinic has no Stripe connection for the payment’s mode.',
-    );
-  }
+  const { secretKey } = await requireModeSecrets(deps.secrets, input.clinicId, payment.mode);
   const refundKey = input.requestKey ?? deps.newRefundKey();
   const planFor = (current: PaymentRecord) =>
     planRefund(current, {
@@ -66,7 +70,7 @@ export async function requestRefund(
   if (queuedBeforeWrite) await reconcileLater();
 
   let plan: RefundPlan | undefined;
-  await updatePayment(deps.payments, input.clinicId, input.paymentId, async (current) => {
+  await deps.payments.update(input.clinicId, input.paymentId, async (current) => {
     if (!current)
       throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
     plan = planFor(current);
@@ -84,8 +88,7 @@ export async function requestRefund(
         `Only a succeeded payment can be refunded; this one is ${plan.status}.`,
       );
     case 'exceeds_remaining':
-      throw new AppError(
-        422,
+      throw new BasisError(
         'refund_exceeds_remaining',
         plan.remaining === 0
           ? 'Nothing remains to refund on this payment (pending refunds count).'
@@ -106,14 +109,13 @@ export async function requestRefund(
   try {
     return view(await sendRefundToStripe(deps, record, refund, secretKey));
   } catch (error) {
-    if (error instanceof StripeRequestRejected) {
-      throw new AppError(
-        422,
+    if (error instanceof StripeRequestRejectedError) {
+      throw new BasisError(
         'refund_rejected',
         error.message.replace(/^Stripe refused the request: /, 'Stripe refused the refund: '),
       );
     }
-    if (error instanceof StripeUnavailable) {
+    if (error instanceof StripeUnavailableError) {
       // Stripe did not answer: the refund stays pending and the reconcile message completes it with the same key.
       deps.logger.warn('refund left pending for the reconciler', {
         paymentId: input.paymentId,

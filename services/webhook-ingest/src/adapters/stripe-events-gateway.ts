@@ -1,4 +1,4 @@
-import { callStripe } from '@basis/shared/stripe/stripe-errors';
+import { callStripe } from '@basis/shared';
 import type Stripe from 'stripe';
 
 /** Stripe's Events API (events are kept 30 days), for the missed-event sweep. */

@@ -1,6 +1,10 @@
-import type { StripeEvent } from '@basis/shared/contracts/stripe-event';
-import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
-import { type Mode, type QueueName, queueForEventType } from '@basis/shared/topology';
+import {
+  type EventQueue,
+  type Mode,
+  type QueueName,
+  queueForEventType,
+  type StripeEvent,
+} from '@basis/shared';
 
 /** Hands a verified event to the queue its type is routed to; answers the queue, or undefined for an ignored type. */
 export async function enqueueEvent(

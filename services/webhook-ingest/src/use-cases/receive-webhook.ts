@@ -1,14 +1,18 @@
-import { type StripeEvent, stripeEventSchema } from '@basis/shared/contracts/stripe-event';
-import { AppError, NotFoundError } from '@basis/shared/errors/errors';
-import { opaqueIdPattern } from '@basis/shared/http/ids';
-import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
 import {
   activeWebhookSecrets,
+  BasisError,
   type ClinicSecrets,
+  type ErrorCode,
+  type EventQueue,
+  type Mode,
   type ModeSecrets,
+  NotFoundError,
+  opaqueIdPattern,
   type SecretStore,
-} from '@basis/shared/secrets/clinic-secrets';
-import { type Mode, webhookLimits } from '@basis/shared/topology';
+  type StripeEvent,
+  stripeEventSchema,
+  webhookLimits,
+} from '@basis/shared';
 import { verifyStripeSignature } from '../domain/stripe-signature.ts';
 import { enqueueEvent } from './enqueue-event.ts';
 
@@ -30,9 +34,16 @@ export type WebhookReceipt =
   | { outcome: 'enqueued'; event: StripeEvent; queue: string }
   | { outcome: 'ignored'; event: StripeEvent };
 
-class WebhookRejected extends AppError {
-  constructor(code: string, message: string) {
-    super(400, code, message);
+/** A delivery refused before anything is enqueued: 400 with the reason's code. */
+class WebhookRejectedError extends BasisError {
+  constructor(
+    code: Extract<
+      ErrorCode,
+      'malformed_event' | 'invalid_signature' | 'timestamp_outside_tolerance' | 'livemode_mismatch'
+    >,
+    message: string,
+  ) {
+    super(code, message);
   }
 }
 
@@ -41,12 +52,12 @@ function parseEvent(rawBody: Buffer): StripeEvent {
   try {
     json = JSON.parse(rawBody.toString('utf8'));
   } catch {
-    throw new WebhookRejected('malformed_event', 'The body is not JSON.');
+    throw new WebhookRejectedError('malformed_event', 'The body is not JSON.');
   }
   const parsed = stripeEventSchema.safeParse(json);
   if (!parsed.success) {
     const field = parsed.error.issues[0]?.path.join('.') || 'body';
-    throw new WebhookRejected('malformed_event', `The body is not a Stripe event (${field}).`);
+    throw new WebhookRejectedError('malformed_event', `The body is not a Stripe event (${field}).`);
   }
   return parsed.data;
 }
@@ -61,7 +72,7 @@ export async function receiveWebhook(
   delivery: WebhookDelivery,
 ): Promise<WebhookReceipt> {
   if (delivery.rawBody.byteLength > webhookLimits.maxBodyBytes) {
-    throw new AppError(413, 'payload_too_large', `The body exceeds ${webhookLimits.maxBodyBytes} bytes.`);
+    throw new BasisError('payload_too_large', `The body exceeds ${webhookLimits.maxBodyBytes} bytes.`);
   }
   if (!opaqueIdPattern.test(delivery.clinicId)) {
     // Not a clinic id at all: never looked up, so it cannot address a secret name it should not.
@@ -89,11 +100,11 @@ export async function receiveWebhook(
       `This clinic has no Stripe ${delivery.mode}-mode connection.`,
     );
   }
-  if (!check.ok) throw new WebhookRejected(check.code, check.message);
+  if (!check.ok) throw new WebhookRejectedError(check.code, check.message);
 
   const event = parseEvent(delivery.rawBody);
   if (event.livemode !== (delivery.mode === 'live')) {
-    throw new WebhookRejected(
+    throw new WebhookRejectedError(
       'livemode_mismatch',
       `A ${event.livemode ? 'live' : 'test'}-mode event was sent to the ${delivery.mode}-mode endpoint.`,
     );

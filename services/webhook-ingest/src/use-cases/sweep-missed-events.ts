@@ -1,10 +1,12 @@
-import type { ConnectionEntry, ConnectionRegistry } from '@basis/connect/domain/connection-registry';
-import { stripeEventSchema } from '@basis/shared/contracts/stripe-event';
-import type { EventLedger } from '@basis/shared/ledger/event-ledger';
-import type { Logger } from '@basis/shared/observability/logger';
-import type { EventQueue } from '@basis/shared/queue/sqs-event-queue';
-import type { SecretStore } from '@basis/shared/secrets/clinic-secrets';
-import { queueForEventType } from '@basis/shared/topology';
+import type { ConnectionEntry, ConnectionRegistry } from '@basis/connect';
+import {
+  type EventLedger,
+  type EventQueue,
+  type Logger,
+  queueForEventType,
+  type SecretStore,
+  stripeEventSchema,
+} from '@basis/shared';
 import type { EventsGateway } from '../adapters/stripe-events-gateway.ts';
 import { enqueueEvent } from './enqueue-event.ts';
 

@@ -1,0 +1,4 @@
+import { awsClients, createStripeClient } from '@basis/shared';
+import { buildConnectApi } from '../build.ts';
+
+export const handler = buildConnectApi({ ...awsClients('connectApi'), stripe: createStripeClient() });

@@ -1,0 +1,18 @@
+/**
+ * @basis/payments: payments at booking, saved cards, service pricing, payment lists, reports and the event ledger's
+ * API, and the payments worker. It owns the payment record; other contexts change a payment only through
+ * `PaymentRecords` (built by `buildPaymentRecords`).
+ */
+export { buildPaymentRecords, buildPaymentsApi, buildPaymentsWorker } from './build.ts';
+export {
+  appliedEventMemory,
+  type DisputeEntry,
+  type PaymentRecord,
+  type PaymentStatus,
+  paymentStatuses,
+  type RefundEntry,
+  type RefundStatus,
+} from './domain/payment.ts';
+export type { StripePaymentIntent } from './domain/payment-intent-event.ts';
+export type { PaymentRecords } from './ports.ts';
+export type { PaymentDecisionResult } from './use-cases/update-payment.ts';

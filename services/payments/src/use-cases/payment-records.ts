@@ -1,0 +1,40 @@
+import type { PaymentRecords, PaymentStore, StripeReader } from '../ports.ts';
+import { applyPaymentIntentFacts } from './apply-payment-event.ts';
+import { updatePayment } from './update-payment.ts';
+
+/** The `PaymentRecords` port over the payment store, with Stripe to record a payment not seen yet. */
+export function paymentRecords(deps: {
+  payments: PaymentStore;
+  stripe: Pick<StripeReader, 'paymentIntent'>;
+  now: () => Date;
+}): PaymentRecords {
+  return {
+    get: (clinicId, paymentId) => deps.payments.get(clinicId, paymentId),
+    async ensureRecorded(clinicId, mode, paymentId) {
+      const stored = await deps.payments.get(clinicId, paymentId);
+      if (stored) return stored;
+      const live = await deps.stripe.paymentIntent(clinicId, mode, paymentId);
+      await applyPaymentIntentFacts(
+        deps,
+        { clinicId, mode },
+        {
+          eventId: `stripe_read_${paymentId}`,
+          eventCreated: Math.floor(deps.now().getTime() / 1000),
+          paymentIntent: live,
+        },
+      );
+      // Still absent: the payment belongs to another clinic on the same Stripe account.
+      return deps.payments.get(clinicId, paymentId);
+    },
+    update: (clinicId, paymentId, decide) => updatePayment(deps.payments, clinicId, paymentId, decide),
+    async linkPayout(clinicId, paymentId, payoutId) {
+      await updatePayment(deps.payments, clinicId, paymentId, async (current) => {
+        if (!current || current.payoutId === payoutId) return { outcome: 'duplicate' };
+        return {
+          outcome: 'applied',
+          record: { ...current, payoutId, updatedAt: deps.now().toISOString(), version: current.version + 1 },
+        };
+      });
+    },
+  };
+}

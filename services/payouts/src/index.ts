@@ -1,0 +1,5 @@
+/**
+ * @basis/payouts: payouts applied from Stripe's events and reconciled with the payments (and refunds) they paid
+ * out; the payouts API and worker.
+ */
+export { buildPayoutsApi, buildPayoutsWorker, type PayoutsWorkerOptions } from './build.ts';

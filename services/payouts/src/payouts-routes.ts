@@ -1,0 +1,44 @@
+import { type JwtRoute, jsonResponse, modes, NotFoundError, parseQuery, pathParameter } from '@basis/shared';
+import { z } from 'zod';
+import { toPayoutView } from './domain/reconciliation.ts';
+import type { PayoutStore } from './ports.ts';
+
+export interface PayoutsApiDeps {
+  payouts: PayoutStore;
+}
+
+type Route = JwtRoute<PayoutsApiDeps>;
+
+const listQuerySchema = z.object({
+  mode: z.enum(modes),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).optional(),
+});
+
+const listPayouts: Route = async (deps, { event, caller }) => {
+  const query = parseQuery(event, listQuerySchema);
+  const page = await deps.payouts.list(caller.clinicId, query.mode, {
+    limit: query.limit,
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  const payouts = await Promise.all(
+    page.records.map((record) => deps.payouts.getWithItems(record.clinicId, record.payoutId)),
+  );
+  const data = payouts
+    .filter((payout) => payout !== undefined)
+    .map((payout) => toPayoutView(payout.record, payout.items));
+  return jsonResponse(200, { data, nextCursor: page.nextCursor });
+};
+
+const getPayout: Route = async (deps, { event, caller }) => {
+  const payoutId = pathParameter(event, 'payoutId');
+  const payout = await deps.payouts.getWithItems(caller.clinicId, payoutId);
+  if (!payout) throw new NotFoundError('payout_not_found', `No payout ${payoutId} in this clinic.`);
+  return jsonResponse(200, toPayoutView(payout.record, payout.items));
+};
+
+/** The payouts API's routes, by API Gateway routeKey. */
+export const payoutsRoutes: Readonly<Record<string, Route>> = {
+  'GET /v1/clinics/{clinicId}/payouts': listPayouts,
+  'GET /v1/clinics/{clinicId}/payouts/{payoutId}': getPayout,
+};

@@ -1,0 +1,186 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { Context } from 'aws-lambda';
+import { httpStatusOf } from '../errors/error-codes.ts';
+import { BasisError, NotFoundError } from '../errors/errors.ts';
+import { metricNames } from '../observability/metrics.ts';
+import type { Observability } from '../observability/observability.ts';
+import { authorize, type Caller } from './authorize.ts';
+import { type ApiResult, errorResponse, type HttpEvent } from './http-event.ts';
+
+/** What a `/v1` route is handed: the event, the checked caller and the request id its answer carries. */
+export interface JwtRouteRequest {
+  event: HttpEvent;
+  caller: Caller;
+  requestId: string;
+}
+
+/** What a public route (webhooks, health, the OpenAPI document) is handed: no caller. */
+export interface PublicRouteRequest {
+  event: HttpEvent;
+  requestId: string;
+}
+
+export type JwtRoute<Deps> = (deps: Deps, request: JwtRouteRequest) => Promise<ApiResult>;
+export type PublicRoute<Deps> = (deps: Deps, request: PublicRouteRequest) => Promise<ApiResult>;
+
+/** A Lambda handler for API Gateway's HTTP API (payload 2.0). */
+export type HttpHandler = (event: HttpEvent, context: Context) => Promise<ApiResult>;
+
+/** Browser access to the `/v1` routes (docs/api.md, "Browsers (CORS)"). */
+export interface CorsConfig {
+  /** Exact origins, e.g. `https://app.basis.example`; none means no CORS headers at all. */
+  allowedOrigins: readonly string[];
+}
+
+/** The CORS answer every `/v1` function gives, the same in AWS and locally. */
+export const corsPolicy = {
+  methods: 'GET,POST,PUT,DELETE',
+  headers: 'authorization,content-type,idempotency-key',
+  exposeHeaders: 'x-request-id',
+  maxAgeSeconds: 600,
+} as const;
+
+type KitContext = Context & { requestId?: string; caller?: Caller };
+
+/**
+ * Our `x-request-id`: API Gateway's own request id (unique per request, and what its access log records), else
+ * the Lambda request id. It goes onto every log line of the request and every response, and into error bodies.
+ */
+function requestIdMiddleware(
+  observability: Observability,
+): MiddlewareObj<HttpEvent, ApiResult, Error, KitContext> {
+  const stamp = (request: { response: ApiResult | null; context: KitContext }) => {
+    if (request.response && request.context.requestId) {
+      request.response.headers = { ...request.response.headers, 'x-request-id': request.context.requestId };
+    }
+  };
+  return {
+    before: (request) => {
+      const requestId = request.event.requestContext?.requestId || request.context.awsRequestId;
+      request.context.requestId = requestId;
+      observability.logger.appendKeys({ x_request_id: requestId, route: request.event.routeKey });
+    },
+    after: stamp,
+    onError: stamp,
+  };
+}
+
+/**
+ * The one place errors become HTTP answers: a `BasisError`'s code decides the status (errors/error-codes.ts);
+ * anything else is a bug, logged and answered 500 without detail. Every 5xx is counted (`ApiServerError` by route)
+ * so an alarm sees handled failures, which Lambda's own `Errors` metric does not.
+ */
+function errorMapper(observability: Observability): MiddlewareObj<HttpEvent, ApiResult, Error, KitContext> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      const requestId = request.context.requestId;
+      let response: ApiResult;
+      if (error instanceof BasisError) {
+        const status = httpStatusOf(error.code);
+        if (status >= 500) observability.logger.error('request failed', { code: error.code, error });
+        response = errorResponse(status, error.code, error.message, requestId, error.details);
+      } else {
+        observability.logger.error('unexpected error', { error });
+        response = errorResponse(
+          500,
+          'internal_error',
+          'Something went wrong on our side. Please try again.',
+          requestId,
+        );
+      }
+      if (response.statusCode >= 500) {
+        observability.metrics.count(metricNames.apiServerError, { route: request.event.routeKey });
+      }
+      request.response = response;
+    },
+  };
+}
+
+/** Hands each `/v1` route a checked caller (token claims, clinic and role against the topology's route table). */
+function callerMiddleware(): MiddlewareObj<HttpEvent, ApiResult, Error, KitContext> {
+  return {
+    before: (request) => {
+      request.context.caller = authorize(request.event);
+    },
+  };
+}
+
+/** The middlewares every HTTP function shares, in middy's order: Powertools first, the error mapper last. */
+function httpMiddlewares(observability: Observability, cors: CorsConfig | undefined) {
+  const stack: MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>[] = [
+    injectLambdaContext(observability.logger, { resetKeys: true }) as MiddlewareObj<
+      HttpEvent,
+      ApiResult,
+      Error,
+      KitContext
+    >,
+    logMetrics(observability.powertoolsMetrics) as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
+    captureLambdaHandler(observability.tracer) as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
+    httpHeaderNormalizer() as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
+    requestIdMiddleware(observability),
+  ];
+  if (cors && cors.allowedOrigins.length > 0) {
+    stack.push(
+      httpCors({
+        origins: [...cors.allowedOrigins],
+        methods: corsPolicy.methods,
+        headers: corsPolicy.headers,
+        exposeHeaders: corsPolicy.exposeHeaders,
+        maxAge: corsPolicy.maxAgeSeconds,
+      }) as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
+    );
+  }
+  stack.push(errorMapper(observability));
+  return stack;
+}
+
+function routeOf<Route>(routes: Readonly<Record<string, Route>>, event: HttpEvent): Route {
+  const route = routes[event.routeKey];
+  if (!route) throw new NotFoundError('not_found', `No route ${event.routeKey}.`);
+  return route;
+}
+
+/**
+ * A Lambda function serving `/v1` routes (JWT): one handler per API Gateway routeKey, each handed its deps and a
+ * checked caller. Errors are mapped by code; CORS follows `cors.allowedOrigins`.
+ */
+export function jwtHttpFunction<Deps>(options: {
+  observability: Observability;
+  cors: CorsConfig;
+  deps: Deps;
+  routes: Readonly<Record<string, JwtRoute<Deps>>>;
+}): HttpHandler {
+  const handle = async (event: HttpEvent, context: KitContext) => {
+    const route = routeOf(options.routes, event);
+    if (!context.caller || !context.requestId) throw new Error('The caller middleware did not run.');
+    return route(options.deps, { event, caller: context.caller, requestId: context.requestId });
+  };
+  return middy<HttpEvent, ApiResult, Error, KitContext>()
+    .use(httpMiddlewares(options.observability, options.cors))
+    .use(callerMiddleware())
+    .handler(handle) as unknown as HttpHandler;
+}
+
+/**
+ * A Lambda function serving public routes (Stripe's webhooks, `/health`): no token and no CORS headers. The
+ * webhook route's raw body reaches its route untouched (no body parser runs), because its bytes are signed.
+ */
+export function publicHttpFunction<Deps>(options: {
+  observability: Observability;
+  deps: Deps;
+  routes: Readonly<Record<string, PublicRoute<Deps>>>;
+}): HttpHandler {
+  const handle = async (event: HttpEvent, context: KitContext) => {
+    const route = routeOf(options.routes, event);
+    return route(options.deps, { event, requestId: context.requestId ?? context.awsRequestId });
+  };
+  return middy<HttpEvent, ApiResult, Error, KitContext>()
+    .use(httpMiddlewares(options.observability, undefined))
+    .handler(handle) as unknown as HttpHandler;
+}
