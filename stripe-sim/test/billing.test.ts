@@ -418,6 +418,30 @@ describe('Subscriptions through time (/_sim/clock/advance)', () => {
     expect(previous.items?.data[0]?.current_period_end).toBe(firstEnd);
   });
 
+  it('keeps a renewal invoice draft for an hour; finalizing it early is allowed, then it is collected', async () => {
+    const { stripe } = account();
+    const price = await monthlyPrice(stripe);
+    const [customer] = await customerWithCard(stripe);
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+    });
+    const end = subscription.items.data[0]?.current_period_end as number;
+    const now = (await simCall<{ now: number }>(sim.url, 'x', 'GET', '/_sim/clock')).body.now;
+    await advanceSimClock(end - now + 60);
+    const draft = (await invoicesOf(stripe, subscription.id))[1] as Stripe.Invoice;
+    expect(draft).toMatchObject({ status: 'draft', automatically_finalizes_at: end + 3600, number: null });
+    expect(await stripe.invoices.retrieve(draft.id, { expand: ['confirmation_secret'] })).toMatchObject({
+      confirmation_secret: null,
+    });
+    const open = await stripe.invoices.finalizeInvoice(draft.id);
+    expect(open).toMatchObject({ status: 'open', automatically_finalizes_at: null });
+    expect(open.next_payment_attempt).toEqual(expect.any(Number));
+    const again = await caught(stripe.invoices.finalizeInvoice(draft.id));
+    expect(again.statusCode).toBe(400);
+    expect((await stripe.invoices.retrieve(draft.id)).status).toBe('paid');
+  });
+
   it('a declined renewal leaves the invoice open and the subscription past_due; a retry with a good card pays it', async () => {
     const { stripe } = account();
     const price = await monthlyPrice(stripe);
@@ -528,6 +552,11 @@ describe('Subscriptions: cancel now, update, list', () => {
     expect((deleted?.data.object as Stripe.Subscription | undefined)?.id).toBe(subscription.id);
     const invoices = await stripe.invoices.list({ customer: customer.id, status: 'paid' });
     expect(invoices.data).toHaveLength(2);
+
+    // Deleting the customer ends its remaining subscription.
+    await stripe.customers.del(customer.id);
+    expect((await stripe.subscriptions.retrieve(kept.id)).status).toBe('canceled');
+    expect((await types(stripe)).slice(-2)).toEqual(['customer.subscription.deleted', 'customer.deleted']);
   });
 });
 

@@ -16,6 +16,7 @@ import {
 import type { Route } from '../router.ts';
 import type { AccountState } from '../store.ts';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods.ts';
+import { endSubscription } from './subscription-status.ts';
 import { findTestClock } from './test-clocks.ts';
 
 const WRITABLE = ['description', 'email', 'metadata', 'name', 'phone', 'invoice_settings'] as const;
@@ -107,6 +108,12 @@ function updateCustomer(ctx: RequestContext, id: string, params: FormParams): Cu
 
 function deleteCustomer(ctx: RequestContext, id: string): unknown {
   const customer = findCustomer(ctx.account, id);
+  // As on Stripe, deleting a customer ends its subscriptions at once.
+  for (const subscription of ctx.account.list('subscription')) {
+    if (subscription.customer !== customer.id) continue;
+    if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') continue;
+    endSubscription(ctx, subscription, 'cancellation_requested');
+  }
   ctx.emit('customer.deleted', customer);
   const tombstone: Customer = {
     id: customer.id,

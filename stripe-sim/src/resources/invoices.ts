@@ -475,6 +475,10 @@ export const invoiceRoutes: Route[] = [
       const autoAdvance = readBoolean(params, 'auto_advance');
       if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
       finalizeInvoice(ctx, invoice);
+      // Automatic collection then attempts the payment shortly after (on the next billing run).
+      if (invoice.status === 'open' && invoice.auto_advance && subscriptionOf(invoice)) {
+        invoice.next_payment_attempt = ctx.now;
+      }
       return renderInvoice(ctx.account, invoice, params);
     },
   },
