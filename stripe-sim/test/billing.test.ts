@@ -476,6 +476,45 @@ describe('Subscriptions through time (/_sim/clock/advance)', () => {
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
   });
 
+  it('retries a failing renewal 3, 5 and 7 days later, then cancels the subscription (payment_failed)', async () => {
+    const { stripe } = account();
+    const price = await monthlyPrice(stripe);
+    const [customer] = await customerWithCard(stripe, 'pm_card_chargeCustomerFail');
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      payment_behavior: 'default_incomplete',
+      expand: ['latest_invoice.confirmation_secret'],
+    });
+    // The first payment is made on-session with a good card; the saved failing card renews.
+    const secret = (subscription.latest_invoice as Stripe.Invoice).confirmation_secret
+      ?.client_secret as string;
+    await stripe.paymentIntents.confirm(secret.split('_secret_')[0] as string, {
+      payment_method: 'pm_card_visa',
+    });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
+    const end = subscription.items.data[0]?.current_period_end as number;
+    const now = (await simCall<{ now: number }>(sim.url, 'x', 'GET', '/_sim/clock')).body.now;
+    await advanceSimClock(end - now + 3600 + 60);
+    const cycle = (await invoicesOf(stripe, subscription.id))[1] as Stripe.Invoice;
+    const attempts: [number, number | null][] = [[cycle.attempt_count, cycle.next_payment_attempt]];
+    for (const days of [3, 5, 7]) {
+      await advanceSimClock(days * DAY);
+      const current = await stripe.invoices.retrieve(cycle.id);
+      attempts.push([current.attempt_count, current.next_payment_attempt]);
+    }
+    const first = end + 3600;
+    expect(attempts).toEqual([
+      [1, first + 3 * DAY],
+      [2, first + 8 * DAY],
+      [3, first + 15 * DAY],
+      [4, null],
+    ]);
+    const ended = await stripe.subscriptions.retrieve(subscription.id);
+    expect(ended).toMatchObject({ status: 'canceled', cancellation_details: { reason: 'payment_failed' } });
+    expect((await stripe.invoices.retrieve(cycle.id)).status).toBe('open');
+  });
+
   it('cancel_at_period_end: canceled when the period ends, with no new invoice', async () => {
     const { stripe } = account();
     const price = await monthlyPrice(stripe);
