@@ -85,6 +85,13 @@ export const PERMISSION_FAMILIES = [
   'payout',
   'setup_intent',
   'webhook',
+  // Billing. Prices are `rak_plan_*` on Stripe (the Dashboard says "Prices", the key says "plan");
+  // InvoicePayments fall under `invoice`. `test_clock` is the simulator's name: Stripe's is not documented.
+  'product',
+  'plan',
+  'subscription',
+  'invoice',
+  'test_clock',
 ] as const;
 export type PermissionFamily = (typeof PERMISSION_FAMILIES)[number];
 export type PermissionLevel = 'none' | 'read' | 'write';

@@ -171,6 +171,133 @@ export interface StripeEvent extends StripeObject {
   request: { id: string | null; idempotency_key: string | null };
 }
 
+export interface Product extends StripeObject {
+  object: 'product';
+  active: boolean;
+  name: string;
+  metadata: Metadata;
+  default_price: string | null;
+  updated: number;
+}
+
+export type RecurringInterval = 'day' | 'week' | 'month' | 'year';
+
+export interface Price extends StripeObject {
+  object: 'price';
+  active: boolean;
+  currency: string;
+  product: string;
+  unit_amount: number;
+  lookup_key: string | null;
+  metadata: Metadata;
+  type: 'one_time' | 'recurring';
+  recurring: { interval: RecurringInterval; interval_count: number; [field: string]: unknown } | null;
+}
+
+export type SubscriptionStatus =
+  | 'incomplete'
+  | 'incomplete_expired'
+  | 'trialing'
+  | 'active'
+  | 'past_due'
+  | 'unpaid'
+  | 'canceled'
+  | 'paused';
+
+export interface SubscriptionItem extends StripeObject {
+  object: 'subscription_item';
+  current_period_start: number;
+  current_period_end: number;
+  price: Price;
+  quantity: number;
+  subscription: string;
+}
+
+export interface Subscription extends StripeObject {
+  object: 'subscription';
+  customer: string;
+  status: SubscriptionStatus;
+  created: number;
+  billing_cycle_anchor: number;
+  cancel_at: number | null;
+  cancel_at_period_end: boolean;
+  canceled_at: number | null;
+  ended_at: number | null;
+  currency: string;
+  default_payment_method: string | null;
+  items: { object: 'list'; data: SubscriptionItem[]; has_more: boolean; url: string; total_count?: number };
+  latest_invoice: string | null;
+  metadata: Metadata;
+  payment_settings: { save_default_payment_method: string | null; [field: string]: unknown };
+  cancellation_details: { comment: string | null; feedback: string | null; reason: string | null };
+  test_clock: string | null;
+}
+
+export interface InvoiceLineItem extends StripeObject {
+  object: 'line_item';
+  amount: number;
+  period: { start: number; end: number };
+}
+
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
+
+export interface Invoice extends StripeObject {
+  object: 'invoice';
+  customer: string;
+  status: InvoiceStatus;
+  billing_reason: string;
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  attempt_count: number;
+  attempted: boolean;
+  auto_advance: boolean;
+  automatically_finalizes_at: number | null;
+  currency: string;
+  created: number;
+  next_payment_attempt: number | null;
+  number: string | null;
+  parent: {
+    type: string;
+    quote_details: null;
+    subscription_details: { metadata: Metadata | null; subscription: string } | null;
+  } | null;
+  status_transitions: {
+    finalized_at: number | null;
+    marked_uncollectible_at: number | null;
+    paid_at: number | null;
+    voided_at: number | null;
+  };
+  last_finalization_error: Record<string, unknown> | null;
+  test_clock: string | null;
+  total: number;
+  lines: { object: 'list'; data: InvoiceLineItem[]; has_more: boolean; total_count: number; url: string };
+}
+
+export interface InvoicePayment extends StripeObject {
+  object: 'invoice_payment';
+  amount_paid: number | null;
+  amount_requested: number;
+  created: number;
+  currency: string;
+  invoice: string;
+  is_default: boolean;
+  payment: { type: 'payment_intent'; payment_intent: string };
+  status: 'open' | 'paid' | 'canceled';
+  status_transitions: { canceled_at: number | null; paid_at: number | null };
+}
+
+export interface TestClock extends StripeObject {
+  object: 'test_helpers.test_clock';
+  created: number;
+  deletes_after: number;
+  frozen_time: number;
+  name: string | null;
+  status: 'ready' | 'advancing' | 'internal_failure';
+  status_details: Record<string, unknown>;
+  deleted?: true;
+}
+
 /** Object name → TypeScript type, for typed look-ups in the store. */
 export interface ObjectTypes {
   customer: Customer;
@@ -184,6 +311,12 @@ export interface ObjectTypes {
   dispute: Dispute;
   webhook_endpoint: WebhookEndpoint;
   event: StripeEvent;
+  product: Product;
+  price: Price;
+  subscription: Subscription;
+  invoice: Invoice;
+  invoice_payment: InvoicePayment;
+  'test_helpers.test_clock': TestClock;
 }
 
 export type ObjectKind = keyof ObjectTypes;

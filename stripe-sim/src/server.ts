@@ -7,6 +7,7 @@ import { findReplay, fingerprintParams } from './idempotency.ts';
 import { randomToken } from './ids.ts';
 import { authenticate, checkPermission, type ParsedKey } from './keys.ts';
 import { settleBalance } from './resources/balance.ts';
+import { runBillingOnSimulatorClock } from './resources/subscription-cycle.ts';
 import { matchRoute } from './router.ts';
 import { apiRoutes } from './routes.ts';
 import { simRoutes } from './sim-routes.ts';
@@ -201,6 +202,7 @@ class SimulatorServer {
     checkPermission(key, this.core.store.permissions.get(key.key), route.family, needs);
     const nowMs = this.core.clock.nowMs();
     settleBalance(account, Math.floor(nowMs / 1000));
+    runBillingOnSimulatorClock(this.core, account);
     const idempotencyKey = method === 'POST' ? call.idempotencyKey : null;
     const fingerprint = fingerprintParams(call.params);
     const replay =

@@ -24,6 +24,7 @@ import { completeAuthentication } from './resources/payment-attempts.ts';
 import { createPayout } from './resources/payouts.ts';
 import { failRefund } from './resources/refunds.ts';
 import { completeSetupAuthentication } from './resources/setup-intents.ts';
+import { runBillingOnSimulatorClock } from './resources/subscription-cycle.ts';
 import type { AccountState } from './store.ts';
 import { endpointWants } from './webhook-delivery.ts';
 
@@ -121,6 +122,8 @@ export const simRoutes: SimRoute[] = [
       const seconds = requireInteger(params, 'seconds');
       if (seconds < 0) throw invalidValue('seconds', 'The clock only moves forward.');
       core.clock.advance(seconds);
+      // Subscriptions move with the clock: renewals, retries and expiries that fell due run now.
+      for (const account of core.store.allAccounts()) runBillingOnSimulatorClock(core, account);
       return { now: core.clock.nowSeconds(), offset_seconds: core.clock.offsetSeconds };
     },
   },

@@ -4,7 +4,13 @@
  */
 export type CardBehaviour =
   | { kind: 'succeeds' }
-  | { kind: 'declines'; declineCode: string; message: string }
+  | {
+      kind: 'declines';
+      declineCode: string;
+      message: string;
+      /** Attaching and setting up succeed; only charges decline (`pm_card_chargeCustomerFail`). */
+      setupSucceeds?: boolean;
+    }
   | { kind: 'requires_authentication' }
   | { kind: 'refund_fails' };
 
@@ -79,6 +85,14 @@ export const TEST_CARDS: readonly TestCard[] = [
     funding: 'credit',
     country: 'US',
     behaviour: { kind: 'declines', declineCode: 'expired_card', message: 'Your card has expired.' },
+  },
+  {
+    token: 'pm_card_chargeCustomerFail',
+    brand: 'visa',
+    last4: '0341',
+    funding: 'credit',
+    country: 'US',
+    behaviour: { kind: 'declines', declineCode: 'generic_decline', message: DECLINED, setupSucceeds: true },
   },
   {
     token: 'pm_card_authenticationRequired',

@@ -16,6 +16,8 @@ import {
 import type { Route } from '../router.ts';
 import type { AccountState } from '../store.ts';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods.ts';
+import { endSubscription } from './subscription-status.ts';
+import { findTestClock } from './test-clocks.ts';
 
 const WRITABLE = ['description', 'email', 'metadata', 'name', 'phone', 'invoice_settings'] as const;
 
@@ -51,7 +53,9 @@ function applyFields(customer: Customer, params: FormParams): void {
 }
 
 function createCustomer(ctx: RequestContext, params: FormParams): Customer {
-  rejectUnknown(params, [...WRITABLE, 'payment_method']);
+  rejectUnknown(params, [...WRITABLE, 'payment_method', 'test_clock']);
+  const testClock = readString(params, 'test_clock');
+  if (testClock) findTestClock(ctx.account, testClock);
   const customer = ctx.account.add<Customer>({
     id: newId('cus'),
     object: 'customer',
@@ -80,7 +84,7 @@ function createCustomer(ctx: RequestContext, params: FormParams): Customer {
     preferred_locales: [],
     shipping: null,
     tax_exempt: 'none',
-    test_clock: null,
+    test_clock: testClock ?? null,
   });
   applyFields(customer, params);
   ctx.emit('customer.created', customer);
@@ -104,6 +108,12 @@ function updateCustomer(ctx: RequestContext, id: string, params: FormParams): Cu
 
 function deleteCustomer(ctx: RequestContext, id: string): unknown {
   const customer = findCustomer(ctx.account, id);
+  // As on Stripe, deleting a customer ends its subscriptions at once.
+  for (const subscription of ctx.account.list('subscription')) {
+    if (subscription.customer !== customer.id) continue;
+    if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') continue;
+    endSubscription(ctx, subscription, 'cancellation_requested');
+  }
   ctx.emit('customer.deleted', customer);
   const tombstone: Customer = {
     id: customer.id,

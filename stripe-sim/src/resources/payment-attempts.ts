@@ -4,6 +4,7 @@ import type { PaymentIntent, PaymentMethod } from '../objects.ts';
 import { snapshot } from '../objects.ts';
 import { declineCodeFor } from '../test-cards.ts';
 import { createFailedCharge, createSucceededCharge, type Decline } from './charging.ts';
+import { onIntentOutcome } from './invoice-settlement.ts';
 import { attachPaymentMethod, ensureReusable, resolvePaymentMethod } from './payment-methods.ts';
 
 /**
@@ -75,6 +76,7 @@ function succeed(
   });
   if (method.customer === null) ctx.account.consumedPaymentMethods.add(method.id);
   ctx.emit('payment_intent.succeeded', intent);
+  onIntentOutcome(ctx, intent, 'succeeded');
 }
 
 function decline(ctx: RequestContext, intent: PaymentIntent, method: PaymentMethod, details: Decline): never {
@@ -96,6 +98,7 @@ function decline(ctx: RequestContext, intent: PaymentIntent, method: PaymentMeth
     payment_method: null,
   });
   ctx.emit('payment_intent.payment_failed', intent);
+  onIntentOutcome(ctx, intent, 'failed');
   throw cardError(
     { code: details.code, declineCode: details.declineCode, message: details.message },
     { charge: charge.id, payment_intent: renderIntent(intent), payment_method: snapshot(method) },
@@ -115,6 +118,7 @@ function requireAction(ctx: RequestContext, intent: PaymentIntent): void {
     },
   });
   ctx.emit('payment_intent.requires_action', intent);
+  onIntentOutcome(ctx, intent, 'requires_action');
 }
 
 /** Runs the payment attempt for a confirmed intent with its PaymentMethod. */
@@ -195,4 +199,5 @@ export function completeAuthentication(ctx: RequestContext, intent: PaymentInten
     },
   });
   ctx.emit('payment_intent.payment_failed', intent);
+  onIntentOutcome(ctx, intent, 'failed');
 }

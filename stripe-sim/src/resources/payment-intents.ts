@@ -95,6 +95,68 @@ function readCurrency(params: FormParams): string {
   return currency;
 }
 
+/**
+ * A new PaymentIntent in Stripe's shape (`requires_payment_method`, not stored): the API's create
+ * call and invoice finalization both start from it and set their own fields in `fields`.
+ */
+export function newPaymentIntent(
+  ctx: RequestContext,
+  amount: number,
+  currency: string,
+  fields: Partial<PaymentIntent>,
+): PaymentIntent {
+  const id = newId('pi');
+  return {
+    id,
+    object: 'payment_intent',
+    allowed_payment_method_types: null,
+    amount,
+    amount_capturable: 0,
+    amount_details: { tip: {} },
+    amount_received: 0,
+    application: null,
+    application_fee_amount: null,
+    automatic_payment_methods: null,
+    canceled_at: null,
+    cancellation_reason: null,
+    capture_method: 'automatic_async',
+    client_secret: `${id}_secret_${randomToken(25)}`,
+    confirmation_method: 'automatic',
+    created: ctx.now,
+    currency,
+    customer: null,
+    customer_account: null,
+    description: null,
+    excluded_payment_method_types: null,
+    last_payment_error: null,
+    latest_charge: null,
+    livemode: ctx.account.livemode,
+    managed_payments: null,
+    metadata: {},
+    next_action: null,
+    on_behalf_of: null,
+    payment_method: null,
+    payment_method_configuration_details: null,
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
+    payment_method_types: ['card'],
+    payment_record: null,
+    processing: null,
+    receipt_email: null,
+    review: null,
+    setup_future_usage: null,
+    shipping: null,
+    source: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: 'requires_payment_method',
+    transfer_data: null,
+    transfer_group: null,
+    ...fields,
+  };
+}
+
 function createPaymentIntent(ctx: RequestContext, params: FormParams): PaymentIntent {
   rejectUnknown(params, CREATE_PARAMS);
   const amount = readAmount(params);
@@ -109,55 +171,20 @@ function createPaymentIntent(ctx: RequestContext, params: FormParams): PaymentIn
   const confirm = readBoolean(params, 'confirm') ?? false;
   const offSession = readBoolean(params, 'off_session') ?? false;
   if (confirm) checkReturnUrl(ctx, methods, readString(params, 'return_url'), offSession);
-  const id = newId('pi');
-  const intent: PaymentIntent = {
-    id,
-    object: 'payment_intent',
+  const intent = newPaymentIntent(ctx, amount, currency, {
     allowed_payment_method_types: methods.allowed_payment_method_types,
-    amount,
-    amount_capturable: 0,
-    amount_details: { tip: {} },
-    amount_received: 0,
-    application: null,
-    application_fee_amount: null,
     automatic_payment_methods: methods.automatic_payment_methods,
-    canceled_at: null,
-    cancellation_reason: null,
     capture_method: captureMethod ?? 'automatic_async',
-    client_secret: `${id}_secret_${randomToken(25)}`,
-    confirmation_method: 'automatic',
-    created: ctx.now,
-    currency,
     customer: customerId ?? null,
-    customer_account: null,
     description: readNullableString(params, 'description') ?? null,
-    excluded_payment_method_types: null,
-    last_payment_error: null,
-    latest_charge: null,
-    livemode: ctx.account.livemode,
-    managed_payments: null,
     metadata: readMetadata(params) ?? {},
-    next_action: null,
-    on_behalf_of: null,
-    payment_method: null,
-    payment_method_configuration_details: null,
-    payment_method_options: {
-      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
-    },
     payment_method_types: methods.payment_method_types,
-    payment_record: null,
-    processing: null,
     receipt_email: readNullableString(params, 'receipt_email') ?? null,
-    review: null,
     setup_future_usage: readEnum(params, FUTURE_USAGE, 'setup_future_usage') ?? null,
-    shipping: null,
-    source: null,
     statement_descriptor: readNullableString(params, 'statement_descriptor') ?? null,
     statement_descriptor_suffix: readNullableString(params, 'statement_descriptor_suffix') ?? null,
-    status: 'requires_payment_method',
-    transfer_data: null,
-    transfer_group: null,
-  };
+  });
+
   const paymentMethod = readString(params, 'payment_method');
   if (paymentMethod) {
     assignPaymentMethod(ctx, intent, paymentMethod, 'payment_method');

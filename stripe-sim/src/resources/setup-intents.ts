@@ -73,7 +73,7 @@ function fail(
 function attemptSetup(ctx: RequestContext, intent: SetupIntent, method: PaymentMethod): void {
   intent.latest_attempt = newId('setatt');
   const behaviour = ctx.account.cards.get(method.id)?.behaviour ?? { kind: 'succeeds' as const };
-  if (behaviour.kind === 'declines') {
+  if (behaviour.kind === 'declines' && !behaviour.setupSucceeds) {
     const code = declineCodeFor(behaviour);
     fail(ctx, intent, method, {
       code,
