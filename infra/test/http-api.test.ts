@@ -82,6 +82,11 @@ describe('HTTP API generated from httpRoutes', () => {
     });
   });
 
+  it('is named after its stage, and so is its access log group', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'basis-dev-http-api' });
+    stateless.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/basis/dev/http-api/access' });
+  });
+
   it('outputs the API URL', () => {
     stateless.hasOutput('ApiUrl', {
       Value: {

@@ -15,12 +15,15 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { pascalCase } from '../config/construct-ids.ts';
+import { accessLogGroupName, resourceName } from '../config/resource-names.ts';
 import { httpApiAccessLogFormat } from './access-log-format.ts';
 
 export interface BasisHttpApiProps {
   functions: Readonly<Record<FunctionName, IFunction>>;
   jwtIssuer: string;
   jwtAudience: string;
+  /** The deployment stage: the API is `basis-<stage>-http-api`, its access logs `/basis/<stage>/http-api/access`. */
+  stage: string;
   /** Stage-wide default throttling. */
   throttle?: { rateLimit: number; burstLimit: number };
 }
@@ -52,11 +55,13 @@ export class BasisHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: BasisHttpApiProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'HttpApi', {
-      description: 'Basis payments: Stripe webhooks and the payments API',
+      apiName: resourceName(props.stage, 'http-api'),
+      description: `Basis payments (${props.stage}): Stripe webhooks and the payments API`,
       createDefaultStage: false,
     });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: accessLogGroupName(props.stage),
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
