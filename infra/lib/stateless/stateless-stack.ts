@@ -44,6 +44,7 @@ export class StatelessStack extends Stack {
       jwtIssuer: context.jwtIssuer,
       jwtAudience: context.jwtAudience,
       stage,
+      allowedOrigins: context.allowedOrigins,
     });
     subscribeWorkers(this.functions, stateful.queues);
     scheduleFunctions(this, this.functions);
