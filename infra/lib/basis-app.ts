@@ -1,6 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readBasisContext } from './config/basis-context.ts';
+import { stackName } from './config/resource-names.ts';
 import { StatefulStack } from './stateful/stateful-stack.ts';
 import { StatelessStack } from './stateless/stateless-stack.ts';
 
@@ -9,17 +10,19 @@ export interface BasisStacks {
   stateless: StatelessStack;
 }
 
-/** Stack names: the stateful one is deployed first and rarely changes. */
-export const stackIds = { stateful: 'BasisStateful', stateless: 'BasisStateless' } as const;
-
-/** Builds both stacks from the app's context. */
+/**
+ * Builds both stacks of the context's stage: `BasisStateful-<stage>` (deployed first, rarely changes) and
+ * `BasisStateless-<stage>`. The construct id is the stack name, so `cdk deploy BasisStateless-dev` works.
+ */
 export function addBasisStacks(app: App): BasisStacks {
   const context = readBasisContext(app.node);
-  const stateful = new StatefulStack(app, stackIds.stateful, {
-    description: 'Basis payments: the table and the worker queues with their DLQs',
+  const { stage } = context;
+  const stateful = new StatefulStack(app, stackName('stateful', stage), {
+    description: `Basis payments (${stage}): the table and the worker queues with their DLQs`,
+    stage,
   });
-  const stateless = new StatelessStack(app, stackIds.stateless, {
-    description: 'Basis payments: functions, HTTP API, queue subscriptions, alarms and dashboard',
+  const stateless = new StatelessStack(app, stackName('stateless', stage), {
+    description: `Basis payments (${stage}): functions, HTTP API, queue subscriptions, alarms and dashboard`,
     stateful: { table: stateful.table, queues: stateful.queues },
     context,
   });

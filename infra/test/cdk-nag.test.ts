@@ -11,9 +11,15 @@ interface ValidationReport {
 }
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('report no unacknowledged finding once cross-stack references are resolved', () => {
+  it.each([
+    ['the default context', {}],
+    [
+      'another stage with CORS',
+      { 'basis:stage': 'prod', 'basis:allowedOrigins': 'https://app.test.example' },
+    ],
+  ])('report no unacknowledged finding once cross-stack references are resolved: %s', (_, context) => {
     // Template.fromStack synthesizes the app first, as `cdk synth` does before it runs the plugins.
-    const { app } = synthesizeBasis();
+    const { app } = synthesizeBasis({ context });
     const report = new AwsSolutionsChecks().validateScope(app);
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
     expect(report.success).toBe(true);

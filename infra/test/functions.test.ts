@@ -59,6 +59,36 @@ describe('functions generated from the topology', () => {
     },
   );
 
+  it.each(functionEntries())(
+    '%s: named after its stage, with the Powertools settings of its stage',
+    (name, definition) => {
+      const properties = functionProperties(stateless, stacks.stateless, name);
+      const kebab = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+      expect(properties.FunctionName).toBe(`basis-dev-${kebab}`);
+      const logGroupId = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(logGroups.get(logGroupId)?.Properties.LogGroupName).toBe(`/aws/lambda/basis-dev-${kebab}`);
+      expect((properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: definition.service,
+        POWERTOOLS_METRICS_NAMESPACE: 'Basis/dev',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        BASIS_STAGE: 'dev',
+      });
+    },
+  );
+
+  it('takes the stage and the log level from context', () => {
+    const prod = synthesizeBasis({ context: { 'basis:stage': 'prod', 'basis:logLevel': 'info' } });
+    for (const [name] of functionEntries()) {
+      const properties = functionProperties(prod.stateless, prod.stacks.stateless, name);
+      expect(properties.FunctionName).toMatch(/^basis-prod-/);
+      expect((properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        POWERTOOLS_METRICS_NAMESPACE: 'Basis/prod',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        BASIS_STAGE: 'prod',
+      });
+    }
+  });
+
   it('no role carries a managed policy (each is scoped to its own log group)', () => {
     for (const [, role] of resourcesOfType(stateless, 'AWS::IAM::Role')) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();

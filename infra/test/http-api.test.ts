@@ -82,10 +82,48 @@ describe('HTTP API generated from httpRoutes', () => {
     });
   });
 
+  it('has no OPTIONS, ANY or $default route, so API Gateway answers every CORS preflight itself', () => {
+    expect([...routeByKey.keys()].filter((key) => /^(OPTIONS|ANY) |^\$default$/.test(key))).toEqual([]);
+  });
+
+  it('is named after its stage, and so is its access log group', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'basis-dev-http-api' });
+    stateless.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/basis/dev/http-api/access' });
+  });
+
   it('outputs the API URL', () => {
     stateless.hasOutput('ApiUrl', {
       Value: {
         'Fn::Join': ['', Match.arrayWith(['https://', { Ref: logicalIdOf(stacks.stateless.api.api) }])],
+      },
+    });
+  });
+});
+
+describe('CORS', () => {
+  it('has no CORS configuration without basis:allowedOrigins', () => {
+    const [[, api] = ['', { Properties: {} }]] = resourcesOfType(stateless, 'AWS::ApiGatewayV2::Api');
+    expect(api.Properties).not.toHaveProperty('CorsConfiguration');
+  });
+
+  it('has none with an empty basis:allowedOrigins either', () => {
+    const { stateless: withEmpty } = synthesizeBasis({ context: { 'basis:allowedOrigins': ' , ' } });
+    withEmpty.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('answers preflights of the configured origins with the contract of API.md "Browsers (CORS)"', () => {
+    const { stateless: withOrigins } = synthesizeBasis({
+      context: { 'basis:allowedOrigins': 'https://app.test.example, http://localhost:5173' },
+    });
+    withOrigins.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    withOrigins.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://app.test.example', 'http://localhost:5173'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        ExposeHeaders: ['x-request-id'],
+        MaxAge: 600,
+        AllowCredentials: false,
       },
     });
   });

@@ -15,12 +15,18 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { pascalCase } from '../config/construct-ids.ts';
+import { accessLogGroupName, resourceName } from '../config/resource-names.ts';
 import { httpApiAccessLogFormat } from './access-log-format.ts';
+import { corsPreflightFor } from './cors.ts';
 
 export interface BasisHttpApiProps {
   functions: Readonly<Record<FunctionName, IFunction>>;
   jwtIssuer: string;
   jwtAudience: string;
+  /** The deployment stage: the API is `basis-<stage>-http-api`, its access logs `/basis/<stage>/http-api/access`. */
+  stage: string;
+  /** Browser origins that get CORS answers; empty: no CORS configuration at all. */
+  allowedOrigins: readonly string[];
   /** Stage-wide default throttling. */
   throttle?: { rateLimit: number; burstLimit: number };
 }
@@ -42,6 +48,10 @@ function routeId(route: RouteDefinition): string {
  * The public HTTP API, generated from `httpRoutes`: one route per entry with a payload-v2 Lambda integration
  * to the function it names, the JWT authorizer on `jwt` routes and on no other, a `$default` stage with
  * access logs and throttling.
+ *
+ * CORS, when origins are configured, is API Gateway's own (`corsPreflight`): it answers every OPTIONS
+ * preflight itself, before any route or authorizer, as long as no OPTIONS, ANY or `$default` route exists
+ * (the topology's route methods cannot express them; a test keeps it so). See infra/README.md, "CORS".
  */
 export class BasisHttpApi extends Construct {
   readonly api: HttpApi;
@@ -51,12 +61,16 @@ export class BasisHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: BasisHttpApiProps) {
     super(scope, id);
+    const corsPreflight = corsPreflightFor(props.allowedOrigins);
     this.api = new HttpApi(this, 'HttpApi', {
-      description: 'Basis payments: Stripe webhooks and the payments API',
+      apiName: resourceName(props.stage, 'http-api'),
+      description: `Basis payments (${props.stage}): Stripe webhooks and the payments API`,
       createDefaultStage: false,
+      ...(corsPreflight ? { corsPreflight } : {}),
     });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: accessLogGroupName(props.stage),
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -1,11 +1,15 @@
 import type { FunctionName } from '@basis/shared';
 import { Construct } from 'constructs';
+import type { PowertoolsLogLevel } from '../config/basis-context.ts';
 import { pascalCase } from '../config/construct-ids.ts';
 import { functionEntries } from '../config/topology-entries.ts';
 import { BasisFunction } from './basis-function.ts';
 import { type AccessTargets, grantTopologyAccess } from './grant-topology-access.ts';
 
-export type BasisServicesProps = AccessTargets;
+export interface BasisServicesProps extends AccessTargets {
+  stage: string;
+  logLevel: PowertoolsLogLevel;
+}
 
 /**
  * Every function of the topology, grouped in one construct per service folder (infra mirrors services/),
@@ -27,7 +31,12 @@ export class BasisServices extends Construct {
     };
 
     const built = functionEntries().map(([name, definition]) => {
-      const fn = new BasisFunction(serviceScope(definition.service), pascalCase(name), { definition });
+      const fn = new BasisFunction(serviceScope(definition.service), pascalCase(name), {
+        name,
+        definition,
+        stage: props.stage,
+        logLevel: props.logLevel,
+      });
       grantTopologyAccess(fn, definition.access, props);
       return [name, fn] as const;
     });

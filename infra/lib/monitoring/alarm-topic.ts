@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 export interface AlarmTopicProps {
   /** Subscribed by email when given (the recipient confirms the subscription). */
   email: string | undefined;
+  /** Named in the key's description and the topic's display name (the sender of the alarm mails). */
+  stage: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export class AlarmTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     const key = new Key(this, 'Key', {
-      description: 'Encrypts the Basis alarm topic',
+      description: `Encrypts the Basis alarm topic of stage ${props.stage}`,
       enableKeyRotation: true,
       // Only in-flight alarm notifications are encrypted with it; nothing at rest depends on it.
       removalPolicy: RemovalPolicy.DESTROY,
@@ -35,7 +37,7 @@ export class AlarmTopic extends Construct {
       }),
     );
     this.topic = new Topic(this, 'Topic', {
-      displayName: 'Basis payments alarms',
+      displayName: `Basis payments alarms (${props.stage})`,
       masterKey: key,
       enforceSSL: true,
     });

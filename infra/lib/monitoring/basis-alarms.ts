@@ -5,6 +5,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { pascalCase } from '../config/construct-ids.ts';
+import { resourceName } from '../config/resource-names.ts';
 import { functionEntries, queueEntries } from '../config/topology-entries.ts';
 import type { BasisFunction } from '../functions/basis-function.ts';
 import type { StatefulResources } from '../stateful/stateful-resources.ts';
@@ -13,6 +14,8 @@ export interface BasisAlarmsProps {
   functions: Readonly<Record<FunctionName, BasisFunction>>;
   queues: StatefulResources['queues'];
   topic: ITopic;
+  /** Alarm names are `basis-<stage>-<what>`, e.g. `basis-prod-payments-dead-letters`. */
+  stage: string;
 }
 
 const period = Duration.minutes(1);
@@ -29,6 +32,7 @@ export class BasisAlarms extends Construct {
     const action = new SnsAction(props.topic);
     const add = (alarmId: string, metric: IMetric, threshold: number, description: string): void => {
       const alarm = new Alarm(this, alarmId, {
+        alarmName: resourceName(props.stage, alarmId),
         metric,
         threshold,
         evaluationPeriods: 1,

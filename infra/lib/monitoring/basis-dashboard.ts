@@ -2,6 +2,7 @@ import type { FunctionName } from '@basis/shared';
 import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { resourceName } from '../config/resource-names.ts';
 import { functionEntries, queueEntries } from '../config/topology-entries.ts';
 import type { BasisFunction } from '../functions/basis-function.ts';
 import type { StatefulResources } from '../stateful/stateful-resources.ts';
@@ -9,6 +10,8 @@ import type { StatefulResources } from '../stateful/stateful-resources.ts';
 export interface BasisDashboardProps {
   functions: Readonly<Record<FunctionName, BasisFunction>>;
   queues: StatefulResources['queues'];
+  /** The dashboard is `basis-<stage>`. */
+  stage: string;
 }
 
 const period = Duration.minutes(1);
@@ -24,7 +27,10 @@ export class BasisDashboard extends Construct {
     const functions = functionEntries().map(([name]) => ({ name, fn: props.functions[name] }));
     const graph = (title: string, left: IMetric[]): GraphWidget => new GraphWidget({ title, left, width });
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: resourceName(props.stage),
+      defaultInterval: Duration.hours(3),
+    });
     this.dashboard.addWidgets(
       graph(
         'Queue depth (visible messages)',

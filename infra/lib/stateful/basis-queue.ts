@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 
 export interface BasisQueueProps {
   definition: QueueDefinition;
+  /** `basis-<stage>-<queue>`; the DLQ adds `-dlq`. A fixed name makes a redrive one command. */
+  queueName: string;
 }
 
 /** A worker queue and its own dead-letter queue, both SQS-encrypted and TLS-only, timings from the topology. */
@@ -18,12 +20,14 @@ export class BasisQueue extends Construct {
     const { definition } = props;
     this.definition = definition;
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      queueName: `${props.queueName}-dlq`,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(definition.dlqRetentionDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.queue = new Queue(this, 'Queue', {
+      queueName: props.queueName,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),

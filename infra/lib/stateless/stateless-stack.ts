@@ -30,15 +30,21 @@ export class StatelessStack extends Stack {
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { stateful, context } = props;
 
+    const { stage } = context;
+
     this.functions = new BasisServices(this, 'Services', {
       ...stateful,
       clinicSecretPrefix: context.clinicSecretPrefix,
+      stage,
+      logLevel: context.logLevel,
     }).functions;
 
     this.api = new BasisHttpApi(this, 'Api', {
       functions: this.functions,
       jwtIssuer: context.jwtIssuer,
       jwtAudience: context.jwtAudience,
+      stage,
+      allowedOrigins: context.allowedOrigins,
     });
     subscribeWorkers(this.functions, stateful.queues);
     scheduleFunctions(this, this.functions);
@@ -48,13 +54,14 @@ export class StatelessStack extends Stack {
       if (fn.definition.access.publicBaseUrl === true) bindPublicBaseUrl(fn, publicBaseUrl);
     }
 
-    const alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: context.alarmEmail });
+    const alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: context.alarmEmail, stage });
     new BasisAlarms(this, 'Alarms', {
       functions: this.functions,
       queues: stateful.queues,
       topic: alarmTopic.topic,
+      stage,
     });
-    new BasisDashboard(this, 'Dashboard', { functions: this.functions, queues: stateful.queues });
+    new BasisDashboard(this, 'Dashboard', { functions: this.functions, queues: stateful.queues, stage });
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.url,

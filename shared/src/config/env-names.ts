@@ -13,6 +13,8 @@ export const envNames = {
   publicBaseUrl: 'BASIS_PUBLIC_BASE_URL',
   /** Comma-separated browser origins allowed on the `/v1` routes (CORS); empty: none. */
   allowedOrigins: 'BASIS_ALLOWED_ORIGINS',
+  /** The deployment stage (`basis:stage`), e.g. to tag logs. */
+  stage: 'BASIS_STAGE',
 } as const;
 
 export function queueUrlEnvName(queue: QueueName): string {

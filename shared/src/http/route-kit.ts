@@ -37,11 +37,17 @@ export interface CorsConfig {
   allowedOrigins: readonly string[];
 }
 
-/** The CORS answer every `/v1` function gives, the same in AWS and locally. */
+/**
+ * The CORS answer of the `/v1` routes (docs/api.md, "Browsers (CORS)"): API Gateway's CORS configuration in AWS
+ * (infra/lib/api/cors.ts) and the route kit and local server here read this one policy.
+ */
 export const corsPolicy = {
-  methods: 'GET,POST,PUT,DELETE',
-  headers: 'authorization,content-type,idempotency-key',
-  exposeHeaders: 'x-request-id',
+  methods: ['GET', 'POST', 'PUT', 'DELETE'],
+  /** Request headers a browser may send (lower case, as API Gateway compares them). */
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+  /** Response headers the browser's script may read. */
+  exposeHeaders: ['x-request-id'],
+  /** How long a browser may cache a preflight answer. */
   maxAgeSeconds: 600,
 } as const;
 
@@ -129,9 +135,9 @@ function httpMiddlewares(observability: Observability, cors: CorsConfig | undefi
     stack.push(
       httpCors({
         origins: [...cors.allowedOrigins],
-        methods: corsPolicy.methods,
-        headers: corsPolicy.headers,
-        exposeHeaders: corsPolicy.exposeHeaders,
+        methods: corsPolicy.methods.join(','),
+        headers: corsPolicy.allowHeaders.join(','),
+        exposeHeaders: corsPolicy.exposeHeaders.join(','),
         maxAge: corsPolicy.maxAgeSeconds,
       }) as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
     );
