@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { startStripeSimulator } from '@basis/stripe-sim/server';
+import { startStripeSimulator } from '@basis/stripe-sim';
 import { signDevToken } from './dev-jwt.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { localDataDir, localSecretsDir } from './local-data.ts';
