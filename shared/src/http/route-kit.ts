@@ -64,6 +64,8 @@ function requestIdMiddleware(
     if (request.response && request.context.requestId) {
       request.response.headers = { ...request.response.headers, 'x-request-id': request.context.requestId };
     }
+    // One line per request at DEBUG (free at the production level, WARN): the status joined to the request id.
+    observability.logger.debug('request answered', { status: request.response?.statusCode });
   };
   return {
     before: (request) => {

@@ -1,0 +1,186 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../local/src/lambda-context.ts';
+import { capturingObservability } from '../../test/support/observability.ts';
+import {
+  createObservability,
+  type HttpEvent,
+  jwtHttpFunction,
+  queueWorker,
+  ValidationError,
+  type WebhookEventMessage,
+} from '../src/index.ts';
+
+/** EMF documents written while `run` ran: Powertools writes them with console.log in dev mode. */
+async function emfDuring(run: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
+  const written: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void written.push(String(line)));
+  try {
+    await run();
+  } finally {
+    spy.mockRestore();
+  }
+  return written
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((document) => '_aws' in document);
+}
+
+/** The metric names and dimension values of an EMF document. */
+function metricsOf(document: Record<string, unknown>) {
+  const aws = document._aws as {
+    CloudWatchMetrics: Array<{ Namespace: string; Metrics: Array<{ Name: string }> }>;
+  };
+  return aws.CloudWatchMetrics.flatMap((directive) =>
+    directive.Metrics.map((metric) => ({
+      namespace: directive.Namespace,
+      name: metric.Name,
+      value: document[metric.Name],
+    })),
+  );
+}
+
+function apiEvent(routeKey: string, claims: Record<string, string>): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: '/v1/clinics/clinic_1/things',
+    rawQueryString: '',
+    headers: {},
+    pathParameters: { clinicId: 'clinic_1' },
+    isBase64Encoded: false,
+    requestContext: { requestId: 'apigw-request-1', authorizer: { jwt: { claims, scopes: null } } },
+  } as unknown as HttpEvent;
+}
+
+const staff = { sub: 'user_1', clinic_id: 'clinic_1', role: 'staff' };
+
+describe('observability of the route kit and the worker kit', () => {
+  beforeEach(() => {
+    // Metrics are off in the test run (they would flood the output); these tests read them, through the console.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    vi.stubEnv('POWERTOOLS_DEV', 'true');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Basis/test');
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('puts the Lambda request id and our x-request-id on the log lines of an API call, and the id on the answer', async () => {
+    const lines: string[] = [];
+    const observability = capturingObservability(lines)('paymentsApi');
+    const handler = jwtHttpFunction({
+      observability,
+      cors: { allowedOrigins: [] },
+      deps: {},
+      routes: {
+        // GET reads with this route: the event carries the API's routeKey, which the topology knows.
+        'GET /v1/clinics/{clinicId}/payments': async () => {
+          throw new ValidationError('limit', 'Invalid limit.');
+        },
+      },
+    });
+    const context = lambdaContext('paymentsApi');
+    const answer = await handler(apiEvent('GET /v1/clinics/{clinicId}/payments', staff), context);
+
+    expect(answer.statusCode).toBe(400);
+    expect(answer.headers?.['x-request-id']).toBe('apigw-request-1');
+    expect(JSON.parse(answer.body ?? '{}').error).toMatchObject({
+      code: 'validation_failed',
+      requestId: 'apigw-request-1',
+    });
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) {
+      expect(line).toMatchObject({
+        x_request_id: 'apigw-request-1',
+        function_request_id: context.awsRequestId,
+      });
+    }
+  });
+
+  it('counts an API answer of 500 as ApiServerError by route, in EMF, with the stage namespace', async () => {
+    const handler = jwtHttpFunction({
+      observability: createObservability('paymentsApi', { logLevel: 'SILENT' }),
+      cors: { allowedOrigins: [] },
+      deps: {},
+      routes: {
+        'GET /v1/clinics/{clinicId}/payments': async () => {
+          throw new Error('a bug');
+        },
+      },
+    });
+    let status = 0;
+    const documents = await emfDuring(async () => {
+      status = (
+        await handler(apiEvent('GET /v1/clinics/{clinicId}/payments', staff), lambdaContext('paymentsApi'))
+      ).statusCode;
+    });
+    expect(status).toBe(500);
+    const counted = documents.flatMap((document) =>
+      metricsOf(document).map((metric) => ({ ...metric, route: document.route })),
+    );
+    expect(counted).toContainEqual({
+      namespace: 'Basis/test',
+      name: 'ApiServerError',
+      value: 1,
+      route: 'GET /v1/clinics/{clinicId}/payments',
+    });
+  });
+
+  it('counts a failed worker record as WorkerOutcome failed for its queue, and reports it alone for retry', async () => {
+    const message: WebhookEventMessage = {
+      kind: 'stripe.webhook_event',
+      clinicId: 'clinic_1',
+      mode: 'test',
+      receivedAt: new Date().toISOString(),
+      event: {
+        id: 'evt_1',
+        object: 'event',
+        type: 'payment_intent.succeeded',
+        created: 1_800_000_000,
+        livemode: false,
+        data: { object: { id: 'pi_1', object: 'payment_intent' } },
+      },
+    };
+    const worker = queueWorker({
+      queue: 'payments',
+      observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
+      ledger: {
+        record: async () => {},
+        has: async () => false,
+        list: async () => ({ data: [], nextCursor: null }),
+      },
+      applyEvent: async () => {
+        throw new Error('DynamoDB is down');
+      },
+    });
+    const event = {
+      Records: [
+        {
+          messageId: 'm1',
+          receiptHandle: 'r1',
+          body: JSON.stringify(message),
+          attributes: { ApproximateReceiveCount: '1' },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments',
+          awsRegion: 'us-east-1',
+        },
+      ],
+    } as unknown as SQSEvent;
+    let failures: unknown;
+    const documents = await emfDuring(async () => {
+      failures = (await worker(event, lambdaContext('paymentsWorker') as Context)).batchItemFailures;
+    });
+    expect(failures).toEqual([{ itemIdentifier: 'm1' }]);
+    const counted = documents.flatMap((document) =>
+      metricsOf(document).map((metric) => ({ ...metric, queue: document.queue, outcome: document.outcome })),
+    );
+    expect(counted).toContainEqual({
+      namespace: 'Basis/test',
+      name: 'WorkerOutcome',
+      value: 1,
+      queue: 'payments',
+      outcome: 'failed',
+    });
+  });
+});
