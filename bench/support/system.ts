@@ -1,0 +1,159 @@
+/**
+ * The bench's only door into the system's own code (local/, services/, shared/, test/support).
+ *
+ * Everything else under bench/ talks to the system through what this module hands out, HTTP, the AWS SDK and the
+ * Stripe simulator. When the modules behind these imports move, re-point them here and nowhere else.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paymentsWorkerFrom } from '@basis/payments/wiring';
+import { createDocumentClient } from '@basis/shared/adapters/dynamo-document-client';
+import { createLogger } from '@basis/shared/adapters/logger';
+import { envNames, queueUrlEnvName } from '@basis/shared/config/env-names';
+import { cachedSecretStore } from '@basis/shared/secrets/cached-secret-store';
+import type { ClinicSecrets } from '@basis/shared/secrets/clinic-secrets';
+import { createStripeClient } from '@basis/shared/stripe/stripe-client';
+import { functions, queueNames, queues } from '@basis/shared/topology';
+import { createWebhookRoute } from '@basis/webhook-ingest/webhook-route';
+import { signDevToken } from '../../local/src/dev-jwt.ts';
+import { startDynamoDbLocal } from '../../local/src/dynamodb-local.ts';
+import { localAwsConfig } from '../../local/src/local-aws.ts';
+import { type LocalStack, startLocalStack } from '../../local/src/local-stack.ts';
+import { createTable } from '../../local/src/provision.ts';
+import { startSqsLocal } from '../../local/src/sqs-local.ts';
+import { startStripeSimulator } from '../../stripe-sim/src/server.ts';
+import { fixtureEvent } from '../../test/support/fixtures.ts';
+import { stripeSignatureHeader } from '../../test/support/stripe-signing.ts';
+
+export type { WebhookEventMessage } from '@basis/shared/contracts/queue-message';
+export type { HttpEvent } from '@basis/shared/http/http-handler';
+export type { LocalStack } from '../../local/src/local-stack.ts';
+export { createTable, fixtureEvent, localAwsConfig, signDevToken, stripeSignatureHeader };
+
+const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The three emulators a run shares, started once as test/global-setup.ts starts them. */
+export interface Emulators {
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  stripeApiUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmulators(): Promise<Emulators> {
+  const [dynamo, sqs, stripe] = await Promise.all([
+    startDynamoDbLocal(),
+    startSqsLocal(),
+    startStripeSimulator({ port: 0 }),
+  ]);
+  return {
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    stripeApiUrl: stripe.url,
+    stop: async () => {
+      await Promise.all([dynamo.stop(), sqs.stop(), stripe.close()]);
+    },
+  };
+}
+
+/**
+ * The whole system (API, queues, workers) on the shared emulators, with a table and queues of its own. Logs are
+ * silent unless `realLogs` is set: then every function logs as in Lambda (Powertools JSON lines on stdout).
+ */
+export function startBenchStack(
+  emulators: Emulators,
+  options: { realLogs?: boolean } = {},
+): Promise<LocalStack> {
+  return startLocalStack({
+    dynamoEndpoint: emulators.dynamoEndpoint,
+    sqsEndpoint: emulators.sqsEndpoint,
+    stripeApiUrl: emulators.stripeApiUrl,
+    dataDir: mkdtempSync(join(tmpdir(), 'basis-bench-')),
+    port: 0,
+    namePrefix: `b${Math.random().toString(36).slice(2, 10)}-`,
+    logger: options.realLogs ? createLogger : () => silentLogger,
+  });
+}
+
+/** The webhook route as the ingest Lambda builds it, with in-memory secrets and a queue port of the caller's. */
+export function ingestRoute(options: {
+  clinicId: string;
+  webhookSecret: string;
+  now: Date;
+  send: () => Promise<void>;
+}) {
+  const secrets: ClinicSecrets = {
+    clinicId: options.clinicId,
+    test: {
+      secretKey: 'sk_test_bench0000',
+      publishableKey: 'pk_test_bench0000',
+      accountId: null,
+      webhookSecrets: [{ secret: options.webhookSecret, expiresAt: null }],
+      webhook: { managed: false, endpointId: null, url: null },
+      connectedAt: options.now.toISOString(),
+    },
+  };
+  const store = cachedSecretStore(
+    { get: async () => secrets, put: async () => {}, delete: async () => {} },
+    3600,
+  );
+  return createWebhookRoute({
+    secrets: store,
+    queue: { send: options.send },
+    logger: silentLogger,
+    now: () => options.now,
+  });
+}
+
+/** The payments worker as wired for Lambda, on a DynamoDB client of the caller's, with a Stripe it never needs. */
+export function paymentsWorker(dynamo: DynamoDBClient, tableName: string) {
+  return paymentsWorkerFrom({
+    doc: createDocumentClient(dynamo),
+    tableName,
+    secrets: { get: async () => undefined, put: async () => {}, delete: async () => {} },
+    stripe: createStripeClient({ [envNames.stripeApiUrl]: 'http://127.0.0.1:9' }),
+    logger: silentLogger,
+  });
+}
+
+/** One Lambda function of the topology, as the bundle section needs it. */
+export interface FunctionEntry {
+  name: string;
+  /** Handler module, relative to the repository root. */
+  entry: string;
+  memoryMb: number;
+}
+
+export function functionEntries(): FunctionEntry[] {
+  return Object.entries(functions).map(([name, definition]) => ({
+    name,
+    entry: definition.entry,
+    memoryMb: definition.memoryMb,
+  }));
+}
+
+/** Environment a handler module reads at init (made-up values: loading a bundle must not fail on config). */
+export function handlerEnvironment(): Record<string, string> {
+  return {
+    [envNames.tableName]: 'bench-table',
+    [envNames.clinicSecretPrefix]: 'bench/clinics/',
+    [envNames.publicBaseUrl]: 'https://bench.invalid',
+    ...Object.fromEntries(
+      queueNames.map((name) => [
+        queueUrlEnvName(name),
+        `https://sqs.us-east-1.amazonaws.com/000000000000/${name}`,
+      ]),
+    ),
+  };
+}
+
+/** Memory and batch size of the webhook path in the deployed topology (cost model inputs). */
+export function webhookPathTopology() {
+  return {
+    ingestMemoryMb: functions.webhookIngest.memoryMb,
+    workerMemoryMb: functions.paymentsWorker.memoryMb,
+    workerBatchSize: queues.payments.batchSize,
+  };
+}
