@@ -17,6 +17,7 @@ import type { ClinicSecrets } from '@basis/shared/secrets/clinic-secrets';
 import { createStripeClient } from '@basis/shared/stripe/stripe-client';
 import { functions, queueNames, queues } from '@basis/shared/topology';
 import { createWebhookRoute } from '@basis/webhook-ingest/webhook-route';
+import { httpApiAccessLogFormat } from '../../infra/lib/api/access-log-format.ts';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import { startDynamoDbLocal } from '../../local/src/dynamodb-local.ts';
 import { localAwsConfig } from '../../local/src/local-aws.ts';
@@ -156,4 +157,9 @@ export function webhookPathTopology() {
     workerMemoryMb: functions.paymentsWorker.memoryMb,
     workerBatchSize: queues.payments.batchSize,
   };
+}
+
+/** The API's access-log line template as infra configures it (`$context.*` variables in a JSON object). */
+export function accessLogTemplate(): string {
+  return httpApiAccessLogFormat.toString();
 }
