@@ -3,6 +3,7 @@ import {
   apiGet,
   type BenchClinic,
   connectClinic,
+  ledgerEntries,
   postSignedEvent,
   succeededEvent,
 } from './support/clinic-client.ts';
@@ -23,7 +24,7 @@ export interface ReadCost {
 
 export interface ReadRow {
   payments: number;
-  /** Ledger entries in the clinic's partition (one event per payment, all inside the 30-day retention). */
+  /** Ledger entries in the clinic's partition, counted through the API (one event per payment, all inside the 30-day retention). */
   ledgerEntries: number;
   report: ReadCost;
   clientPayments: ReadCost;
@@ -124,6 +125,9 @@ export async function benchReadCosts(
     for (const size of sizes) {
       await seed(stack, clinic, { from: seeded, to: size, currentMonth }, concurrency);
       seeded = size;
+      // Checked after the measured reads' setup, never inside one: every seeded event must be in the ledger.
+      const inLedger = (await ledgerEntries(clinic)).length;
+      if (inLedger !== size) throw new Error(`bench: ${size} events seeded, ${inLedger} in the ledger`);
       const ledger = await measure(
         `${base}/events?mode=test&paymentId=${singlePayment}`,
         clinic.adminToken,
@@ -131,7 +135,7 @@ export async function benchReadCosts(
       );
       results.push({
         payments: size,
-        ledgerEntries: size,
+        ledgerEntries: inLedger,
         report: await measure(
           `${base}/reports/payments?mode=test`,
           clinic.adminToken,
