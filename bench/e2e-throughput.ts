@@ -23,6 +23,8 @@ export interface ThroughputRow {
   concurrency: number;
   /** Signed events POSTed until the last one is applied, per second of wall time. */
   e2ePerSecond: number;
+  /** Signed events accepted (200) per second, until the last POST was answered: ingest's side alone. */
+  acceptedPerSecond: number;
   /** Bare `SendMessage` of a message of the same size, same concurrency, same fauxqs, per second. */
   sqsSendPerSecond: number;
   /** Bare conditional `PutItem` (attribute_not_exists) of a ~1 KB item, same concurrency, same DynamoDB Local, per second. */
@@ -107,6 +109,7 @@ async function endToEnd(stack: LocalStack, clinic: BenchClinic, count: number, c
   const queueUrl = stack.queues.payments.url;
   const started = performance.now();
   await runBounded(count, concurrency, (i) => postSignedEvent(clinic, bodies[i] ?? ''));
+  const acceptedMs = performance.now() - started;
   await waitUntil(
     () => queueEmpty(stack.sqs, queueUrl),
     Math.max(60_000, count * 40),
@@ -119,6 +122,7 @@ async function endToEnd(stack: LocalStack, clinic: BenchClinic, count: number, c
   const applied = entries.filter((entry) => entry.outcome === 'applied').length;
   return {
     perSecond: (count * 1000) / ms,
+    acceptedPerSecond: (count * 1000) / acceptedMs,
     applied,
     lost: count - entries.length,
     wruPerEvent: capacity.wru / count,
@@ -173,6 +177,7 @@ export async function benchE2eThroughput(
         events: count,
         concurrency,
         e2ePerSecond: e2e.perSecond,
+        acceptedPerSecond: e2e.acceptedPerSecond,
         sqsSendPerSecond,
         putItemPerSecond,
         ratio: e2e.perSecond / Math.min(sqsSendPerSecond, putItemPerSecond),

@@ -26,7 +26,7 @@ import { benchWorkerWrites } from './worker-writes.ts';
  *
  * Knobs (defaults full / quick): BENCH_ITERATIONS 20000/2000, BENCH_PAYMENTS 200/50, BENCH_E2E_EVENTS
  * "1000,5000"/"200,500", BENCH_CONCURRENCY 16, BENCH_WARMUP 300/50, BENCH_HISTORY "150,1150,6150"/"150,400",
- * BENCH_CURRENT_MONTH 150, BENCH_COLD_RUNS 9/3, BENCH_LOG_EVENTS 200/50, BENCH_TIMEOUT_MINUTES 20.
+ * BENCH_CURRENT_MONTH 150, BENCH_COLD_RUNS 15/3, BENCH_LOG_EVENTS 200/50, BENCH_TIMEOUT_MINUTES 20.
  */
 const sectionNames = ['ingest', 'writes', 'e2e', 'reads', 'bundles', 'cost'] as const;
 type Section = (typeof sectionNames)[number];
@@ -45,7 +45,7 @@ const config = {
   warmup: knob('BENCH_WARMUP', 300, 50),
   history: list('BENCH_HISTORY', '150,1150,6150', '150,400'),
   currentMonth: knob('BENCH_CURRENT_MONTH', 150, 150),
-  coldRuns: knob('BENCH_COLD_RUNS', 9, 3),
+  coldRuns: knob('BENCH_COLD_RUNS', 15, 3),
   logEvents: knob('BENCH_LOG_EVENTS', 200, 50),
   timeoutMinutes: knob('BENCH_TIMEOUT_MINUTES', 20, 20),
 };
