@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { cdkBundlingOptions, repositoryRoot } from './support/cdk-bundling.ts';
 import { median } from './support/stats.ts';
 import { functionEntries, handlerEnvironment } from './support/system.ts';
@@ -41,9 +41,31 @@ export interface BundleRow {
 
 export interface BundleResult {
   reference: { kb: number; coldMs: number };
+  /** What fills the ingest bundle: KB of minified output by npm package (or workspace folder), largest first. */
+  ingestContents: Array<{ source: string; kb: number }>;
   rows: BundleRow[];
   runs: number;
   target: string;
+}
+
+/** Output bytes grouped by npm package (`@scope/name`) or, for the repository's own code, its top folder. */
+function contentsByPackage(metafile: Metafile): Array<{ source: string; kb: number }> {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const modules = path.split('node_modules/');
+      const last = modules.at(-1) ?? path;
+      const parts = last.split('/');
+      const source =
+        modules.length > 1
+          ? (last.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/')
+          : (parts.slice(0, 2).join('/') ?? path);
+      bytes.set(source, (bytes.get(source) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...bytes.entries()]
+    .map(([source, size]) => ({ source, kb: size / 1024 }))
+    .sort((a, b) => b.kb - a.kb);
 }
 
 async function coldLoadMs(file: string, env: NodeJS.ProcessEnv): Promise<number> {
@@ -65,6 +87,7 @@ export async function benchBundles(runs: number): Promise<BundleResult> {
   const outDir = mkdtempSync(join(tmpdir(), 'basis-bench-bundles-'));
   try {
     const targets: Array<{ name: string; file: string; memoryMb: number }> = [];
+    let ingestContents: Array<{ source: string; kb: number }> = [];
     const referenceFile = join(outDir, 'sqs-only', 'index.mjs');
     await build({
       ...options,
@@ -73,7 +96,13 @@ export async function benchBundles(runs: number): Promise<BundleResult> {
     });
     for (const fn of functionEntries()) {
       const file = join(outDir, fn.name, 'index.mjs');
-      await build({ ...options, entryPoints: [join(repositoryRoot, fn.entry)], outfile: file });
+      const output = await build({
+        ...options,
+        entryPoints: [join(repositoryRoot, fn.entry)],
+        outfile: file,
+        metafile: fn.name === 'webhookIngest',
+      });
+      if (output.metafile) ingestContents = contentsByPackage(output.metafile);
       targets.push({ name: fn.name, file, memoryMb: fn.memoryMb });
     }
     const env = {
@@ -99,6 +128,7 @@ export async function benchBundles(runs: number): Promise<BundleResult> {
     const kb = (file: string) => statSync(file).size / 1024;
     return {
       reference: { kb: kb(referenceFile), coldMs: referenceMs },
+      ingestContents,
       runs,
       target: String(options.target),
       rows: targets.map((target) => {

@@ -18,7 +18,7 @@ export interface ReadCost {
   queries: number;
   /** Every DynamoDB request the read made, by command. */
   requests: Record<string, number>;
-  /** Items the API answered (rows of a list, currencies of a report). */
+  /** Items the API answered (rows of a list; for the report, the succeeded payments it counted). */
   answered: number;
 }
 
@@ -139,7 +139,12 @@ export async function benchReadCosts(
         report: await measure(
           `${base}/reports/payments?mode=test`,
           clinic.adminToken,
-          (body) => (body.currencies as unknown[]).length,
+          // The report's answer is the number of payments it counted: the default window holds this month's only.
+          (body) =>
+            (body.currencies as Array<{ succeededCount: number }>).reduce(
+              (sum, c) => sum + c.succeededCount,
+              0,
+            ),
         ),
         clientPayments: await measure(`${base}/payments?mode=test`, clientToken, rows),
         paymentLedger: ledger,

@@ -82,7 +82,7 @@ export function printReads(rows: readonly ReadRow[]): void {
   const last = rows.at(-1);
   if (last) {
     out(
-      `  answered at ${fmt(last.payments)}: report ${last.report.answered} currency, client ${last.clientPayments.answered} payment, ledger ${last.paymentLedger.answered} entry, admin ${last.adminList.answered} payments (one page)`,
+      `  answered at ${fmt(last.payments)}: report counted ${fmt(last.report.answered)} payments, client ${last.clientPayments.answered} payment, ledger ${last.paymentLedger.answered} entry, admin ${last.adminList.answered} payments (one page)`,
     );
   }
   out(
@@ -104,6 +104,13 @@ export function printBundles(result: BundleResult): void {
       `  ${pad(row.name, 16)}${lpad(fmt(row.kb, 1), 9)}${lpad(fmt(row.coldMs, 1), 9)}${lpad(`${row.ratio.toFixed(2)}×`, 8)}   ${row.goal} ${row.meetsGoal ? 'met' : 'NOT met'}`,
     );
   }
+  printBundleContents(result);
+}
+
+export function printBundleContents(result: BundleResult): void {
+  const top = result.ingestContents.slice(0, 8);
+  out('  webhookIngest holds (KB of minified output, largest first):');
+  out(`    ${top.map((entry) => `${entry.source} ${fmt(entry.kb, 0)}`).join(', ')}`);
 }
 
 export function printLogs(logs: LogBytes): void {

@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { benchBundles } from './bundle-sizes.ts';
 import { costPerMillion, floorPerMillion } from './cost-model.ts';
 import { benchE2eThroughput, type ThroughputRow } from './e2e-throughput.ts';
@@ -62,6 +63,9 @@ function selectedSections(argv: readonly string[]): Set<Section> {
   return new Set(names as Section[]);
 }
 
+/** The machine's 1-minute load average: other work on the machine moves absolute figures (ratios less). */
+const loadAverage = () => (loadavg()[0] ?? 0).toFixed(2);
+
 const sections = selectedSections(process.argv.slice(2));
 // Bounded in time: a stuck emulator or a lost message ends the run with an error instead of hanging it.
 const watchdog = setTimeout(() => {
@@ -77,7 +81,7 @@ console.log(
   `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}${quick ? ' (BENCH_QUICK=1)' : ''}`,
 );
 console.log(
-  `${new Date().toISOString()}, node ${process.version}, ${process.arch}, ${(await import('node:os')).cpus().length} cores`,
+  `${new Date().toISOString()}, node ${process.version}, ${process.arch}, ${cpus().length} cores, load average ${loadAverage()}`,
 );
 console.log(`config ${JSON.stringify(config)}`);
 
@@ -133,4 +137,6 @@ try {
 } finally {
   await emulators?.stop();
 }
-console.log(`\n(run took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+console.log(
+  `\n(run took ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadAverage()})`,
+);
