@@ -4,7 +4,7 @@
  * Everything else under bench/ talks to the system through what this module hands out, HTTP, the AWS SDK and the
  * Stripe simulator. When the modules behind these imports move, re-point them here and nowhere else.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -63,19 +63,28 @@ export async function startEmulators(): Promise<Emulators> {
  * The whole system (API, queues, workers) on the shared emulators, with a table and queues of its own. Logs are
  * silent unless `realLogs` is set: then every function logs as in Lambda (Powertools JSON lines on stdout).
  */
-export function startBenchStack(
+export async function startBenchStack(
   emulators: Emulators,
   options: { realLogs?: boolean } = {},
 ): Promise<LocalStack> {
-  return startLocalStack({
+  const dataDir = mkdtempSync(join(tmpdir(), 'basis-bench-'));
+  const stack = await startLocalStack({
     dynamoEndpoint: emulators.dynamoEndpoint,
     sqsEndpoint: emulators.sqsEndpoint,
     stripeApiUrl: emulators.stripeApiUrl,
-    dataDir: mkdtempSync(join(tmpdir(), 'basis-bench-')),
+    dataDir,
     port: 0,
     namePrefix: `b${Math.random().toString(36).slice(2, 10)}-`,
     logger: options.realLogs ? createLogger : () => silentLogger,
   });
+  return {
+    ...stack,
+    // The file secret store lives in a temporary folder: leave nothing behind.
+    stop: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The webhook route as the ingest Lambda builds it, with in-memory secrets and a queue port of the caller's. */
