@@ -1,19 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { meterConsumedCapacity } from './support/consumed-capacity.ts';
 import {
-  createDocumentClient,
-  createObservability,
-  createStripeClient,
-  type SecretStore,
+  createTable,
+  type Emulators,
+  fixtureEvent,
+  localAwsConfig,
+  paymentsWorker,
   type WebhookEventMessage,
-} from '@basis/shared';
-import type { SQSEvent } from 'aws-lambda';
-import { startDynamoDbLocal } from '../local/src/dynamodb-local.ts';
-import { lambdaContext } from '../local/src/lambda-context.ts';
-import { localAwsConfig } from '../local/src/local-aws.ts';
-import { createTable } from '../local/src/provision.ts';
-import { countDynamoRequests } from '../local/src/request-counter.ts';
-import { buildPaymentsWorker } from '../services/payments/src/build.ts';
-import { fixtureEvent } from '../test/support/fixtures.ts';
+} from './support/system.ts';
 
 const types = ['payment_intent.processing', 'payment_intent.succeeded'] as const;
 
@@ -65,41 +60,35 @@ function batches(items: WebhookEventMessage[], size: number): SQSEvent[] {
   return out;
 }
 
-/** Runs the payments worker over SQS-shaped batches against DynamoDB Local and counts its DynamoDB requests. */
-export async function benchWorkerWrites(payments: number) {
-  const local = await startDynamoDbLocal();
-  const dynamo = new DynamoDBClient(localAwsConfig(local.endpoint));
+/**
+ * Runs the payments worker over SQS-shaped batches against DynamoDB Local and meters its DynamoDB requests and the
+ * write/read request units DynamoDB reports (ConsumedCapacity, TOTAL: table and index), per applied and per duplicate
+ * event.
+ */
+export async function benchWorkerWrites(emulators: Emulators, payments: number) {
+  const dynamo = new DynamoDBClient(localAwsConfig(emulators.dynamoEndpoint));
+  const tableName = `bench-writes-${Math.random().toString(36).slice(2, 10)}`;
   try {
-    await createTable(dynamo, 'bench');
-    const counter = countDynamoRequests(dynamo);
+    await createTable(dynamo, tableName);
+    const meter = meterConsumedCapacity(dynamo);
     // The worker as deployed (payment record and event ledger), with a Stripe client it never needs here.
-    const noSecrets: SecretStore = {
-      get: async () => undefined,
-      put: async () => {},
-      delete: async () => {},
-    };
-    const worker = buildPaymentsWorker({
-      table: { doc: createDocumentClient(dynamo), tableName: 'bench' },
-      secrets: { cached: noSecrets, uncached: noSecrets },
-      stripe: createStripeClient({ BASIS_STRIPE_API_URL: 'http://127.0.0.1:9' }),
-      observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
-      cors: { allowedOrigins: [] },
-      now: () => new Date(),
-    });
-    const context = lambdaContext('paymentsWorker');
+    const worker = paymentsWorker(dynamo, tableName);
+    const context = {} as Context;
     const all = messages(payments);
     // Events of one payment are never in the same batch here, so no conditional write loses a race.
     const run = async (items: WebhookEventMessage[]) => {
-      counter.reset();
+      meter.reset();
       for (const batch of batches(items, 10)) {
         const response = await worker(batch, context);
         if (response.batchItemFailures.length > 0) throw new Error('bench: a record failed');
       }
-      return counter.counts();
+      return meter.totals();
     };
     const firstPass = [...all.filter((_, i) => i % 2 === 0), ...all.filter((_, i) => i % 2 === 1)];
-    const applied = await run(firstPass);
-    const duplicates = await run(firstPass);
+    const appliedTotals = await run(firstPass);
+    const duplicateTotals = await run(firstPass);
+    const applied = appliedTotals.requests;
+    const duplicates = duplicateTotals.requests;
     const per = (counts: Record<string, number>, name: string) => (counts[name] ?? 0) / all.length;
     return {
       events: all.length,
@@ -111,9 +100,16 @@ export async function benchWorkerWrites(payments: number) {
       duplicateReadsPerEvent: per(duplicates, 'GetItemCommand'),
       appliedCounts: applied,
       duplicateCounts: duplicates,
+      /** Write request units per applied event (DynamoDB's ConsumedCapacity, table + index). */
+      appliedWruPerEvent: appliedTotals.wru / all.length,
+      /** Read request units per applied event. */
+      appliedRruPerEvent: appliedTotals.rru / all.length,
+      duplicateWruPerEvent: duplicateTotals.wru / all.length,
+      duplicateRruPerEvent: duplicateTotals.rru / all.length,
+      /** Requests that failed (a lost condition): DynamoDB reports no capacity for them, so they would be missed. */
+      failedRequests: appliedTotals.failed + duplicateTotals.failed,
     };
   } finally {
     dynamo.destroy();
-    await local.stop();
   }
 }

@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { cdkBundlingOptions, repositoryRoot } from './support/cdk-bundling.ts';
+import { median } from './support/stats.ts';
+import { functionEntries, handlerEnvironment } from './support/system.ts';
+
+const run = promisify(execFile);
+
+/** The reference: a handler that holds only `@aws-sdk/client-sqs` and sends one message. */
+const sqsOnlySource = `
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+const sqs = new SQSClient({});
+export const handler = async (event: { body?: string }) => {
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: event.body ?? '' }));
+  return { statusCode: 200 };
+};
+`;
+
+/** Imports a bundle in this (fresh) process and prints the milliseconds the import took. */
+const loader = `const started = performance.now();
+await import(process.argv[1]);
+process.stdout.write(String(performance.now() - started));`;
+
+export interface BundleRow {
+  name: string;
+  /** Size of the minified `index.mjs` (the source map ships beside it and is not loaded unless an error is mapped). */
+  kb: number;
+  /** Median import time in a fresh `node` process, ms. */
+  coldMs: number;
+  /** coldMs / the SQS-only bundle's coldMs. */
+  ratio: number;
+  /** The issue's goal for this function: ingest ≤ 500 KB and ≤ 1.2×, every other function ≤ 1.5×. */
+  goal: string;
+  meetsGoal: boolean;
+}
+
+export interface BundleResult {
+  reference: { kb: number; coldMs: number };
+  /** What fills the ingest bundle: KB of minified output by npm package (or workspace folder), largest first. */
+  ingestContents: Array<{ source: string; kb: number }>;
+  rows: BundleRow[];
+  runs: number;
+  target: string;
+}
+
+/** Output bytes grouped by npm package (`@scope/name`) or, for the repository's own code, its top folder. */
+function contentsByPackage(metafile: Metafile): Array<{ source: string; kb: number }> {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const modules = path.split('node_modules/');
+      const last = modules.at(-1) ?? path;
+      const parts = last.split('/');
+      const source =
+        modules.length > 1
+          ? (last.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/')
+          : (parts.slice(0, 2).join('/') ?? path);
+      bytes.set(source, (bytes.get(source) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...bytes.entries()]
+    .map(([source, size]) => ({ source, kb: size / 1024 }))
+    .sort((a, b) => b.kb - a.kb);
+}
+
+async function coldLoadMs(file: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--enable-source-maps', '--input-type=module', '-e', loader, pathToFileURL(file).href],
+    { env, cwd: tmpdir() },
+  );
+  return Number(stdout);
+}
+
+/**
+ * Bundles every Lambda function as CDK does, weighs it, and times its cold load (a fresh `node` process importing
+ * it, as Lambda's init does, with the deployed `--enable-source-maps`), median of `runs`, rounds interleaved so each
+ * bundle sees the same machine state; the ratio to an SQS-only bundle built the same way is the figure.
+ */
+export async function benchBundles(runs: number): Promise<BundleResult> {
+  const options = cdkBundlingOptions();
+  const outDir = mkdtempSync(join(tmpdir(), 'basis-bench-bundles-'));
+  try {
+    const targets: Array<{ name: string; file: string; memoryMb: number }> = [];
+    let ingestContents: Array<{ source: string; kb: number }> = [];
+    const referenceFile = join(outDir, 'sqs-only', 'index.mjs');
+    await build({
+      ...options,
+      stdin: { contents: sqsOnlySource, resolveDir: repositoryRoot, sourcefile: 'sqs-only.ts', loader: 'ts' },
+      outfile: referenceFile,
+    });
+    for (const fn of functionEntries()) {
+      const file = join(outDir, fn.name, 'index.mjs');
+      const output = await build({
+        ...options,
+        entryPoints: [join(repositoryRoot, fn.entry)],
+        outfile: file,
+        metafile: fn.name === 'webhookIngest',
+      });
+      if (output.metafile) ingestContents = contentsByPackage(output.metafile);
+      targets.push({ name: fn.name, file, memoryMb: fn.memoryMb });
+    }
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+      ...handlerEnvironment(),
+    };
+    const times = new Map<string, number[]>([
+      ['reference', []],
+      ...targets.map((t) => [t.name, []] as [string, number[]]),
+    ]);
+    // One warm-up import each (disk cache, V8 code cache is off by default), then interleaved rounds.
+    for (const file of [referenceFile, ...targets.map((t) => t.file)]) await coldLoadMs(file, env);
+    for (let round = 0; round < runs; round++) {
+      times.get('reference')?.push(await coldLoadMs(referenceFile, env));
+      for (const target of targets) times.get(target.name)?.push(await coldLoadMs(target.file, env));
+    }
+    const referenceMs = median(times.get('reference') ?? []);
+    const kb = (file: string) => statSync(file).size / 1024;
+    return {
+      reference: { kb: kb(referenceFile), coldMs: referenceMs },
+      ingestContents,
+      runs,
+      target: String(options.target),
+      rows: targets.map((target) => {
+        const coldMs = median(times.get(target.name) ?? []);
+        const size = kb(target.file);
+        const ratio = coldMs / referenceMs;
+        const ingest = target.name === 'webhookIngest';
+        return {
+          name: target.name,
+          kb: size,
+          coldMs,
+          ratio,
+          goal: ingest ? '≤ 500 KB, ≤ 1.2×' : '≤ 1.5×',
+          meetsGoal: ingest ? size <= 500 && ratio <= 1.2 : ratio <= 1.5,
+        };
+      }),
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,148 @@
+import type { BundleResult } from './bundle-sizes.ts';
+import { assumptions, type CostModel } from './cost-model.ts';
+import type { ThroughputRow } from './e2e-throughput.ts';
+import type { benchIngestCpu } from './ingest-cpu.ts';
+import type { LogBytes } from './log-bytes.ts';
+import type { ReadRow } from './read-costs.ts';
+import { fmt } from './support/stats.ts';
+import type { benchWorkerWrites } from './worker-writes.ts';
+
+/** Printing only: every figure is computed by its section. */
+const out = (line = '') => console.log(line);
+const pad = (text: string, width: number) => text.padEnd(width);
+const lpad = (text: string, width: number) => text.padStart(width);
+
+export function printIngest(ingest: Awaited<ReturnType<typeof benchIngestCpu>>): void {
+  out('\nWebhook ingest, CPU per verified event (warm, secret cached, SQS send counted not timed)');
+  out(`  payload                         ${ingest.payloadBytes} bytes`);
+  out(`  ingest handler                  ${ingest.handlerMicros.toFixed(1)} µs/event`);
+  out(`  bare HMAC-SHA256 + JSON.parse   ${ingest.bareMicros.toFixed(1)} µs/event`);
+  out(`  ratio handler / bare            ${ingest.ratio.toFixed(2)}×`);
+  out(`  (median of ${ingest.rounds} rounds × ${ingest.iterations} events; ${ingest.sends} sends counted)`);
+}
+
+export function printWrites(writes: Awaited<ReturnType<typeof benchWorkerWrites>>): void {
+  out(
+    `\nPayments worker, DynamoDB requests and capacity per event (${writes.events} events, batches of 10, DynamoDB Local)`,
+  );
+  out(
+    `  applied event     ${writes.appliedRecordWritesPerEvent.toFixed(2)} record writes + ${writes.appliedLedgerWritesPerEvent.toFixed(2)} ledger writes, ${writes.appliedReadsPerEvent.toFixed(2)} reads`,
+  );
+  out(
+    `  duplicate event   ${writes.duplicateRecordWritesPerEvent.toFixed(2)} record writes + ${writes.duplicateLedgerWritesPerEvent.toFixed(2)} ledger writes, ${writes.duplicateReadsPerEvent.toFixed(2)} reads`,
+  );
+  out(
+    `  raw counts        applied ${JSON.stringify(writes.appliedCounts)}  duplicate ${JSON.stringify(writes.duplicateCounts)}`,
+  );
+  out('  ConsumedCapacity (TOTAL, table + index)');
+  out(
+    `  applied event     ${writes.appliedWruPerEvent.toFixed(2)} WRU, ${writes.appliedRruPerEvent.toFixed(2)} RRU`,
+  );
+  out(
+    `  duplicate event   ${writes.duplicateWruPerEvent.toFixed(2)} WRU, ${writes.duplicateRruPerEvent.toFixed(2)} RRU`,
+  );
+  out(`  failed requests   ${writes.failedRequests} (DynamoDB reports no capacity for a lost condition)`);
+}
+
+export function printE2e(rows: readonly ThroughputRow[]): void {
+  const first = rows[0];
+  out(
+    `\nLocal end-to-end webhooks/s (signed POST → ingest → fauxqs → payments worker → DynamoDB Local; concurrency ${first?.concurrency ?? '?'})`,
+  );
+  out(
+    `  ${pad('events', 8)}${lpad('accepted/s', 12)}${lpad('e2e/s', 9)}${lpad('SQS send/s', 12)}${lpad('PutItem/s', 11)}${lpad('ratio', 8)}${lpad('lost', 6)}${lpad('WRU/ev', 8)}${lpad('RRU/ev', 8)}`,
+  );
+  for (const row of rows) {
+    out(
+      `  ${pad(fmt(row.events), 8)}${lpad(fmt(row.acceptedPerSecond, 1), 12)}${lpad(fmt(row.e2ePerSecond, 1), 9)}${lpad(fmt(row.sqsSendPerSecond, 1), 12)}${lpad(fmt(row.putItemPerSecond, 1), 11)}${lpad(`${row.ratio.toFixed(2)}×`, 8)}${lpad(String(row.lost), 6)}${lpad(row.wruPerEvent.toFixed(2), 8)}${lpad(row.rruPerEvent.toFixed(2), 8)}`,
+    );
+  }
+  out(
+    '  accepted/s = POSTs answered 200 until the last answer; e2e/s = until the queue is empty and all are applied',
+  );
+  out('  ratio = e2e / the slower bare rate (goal ≥ 0.5); lost = events POSTed (200) with no ledger entry');
+  out(`  event ${first?.eventBytes ?? '?'} B as POSTed, queue message ${first?.messageBytes ?? '?'} B`);
+}
+
+export function printReads(rows: readonly ReadRow[]): void {
+  out("\nReads against a clinic's history (through the API; RRU from ConsumedCapacity, Queries counted)");
+  out(
+    `  ${pad('payments', 10)}${lpad('report', 16)}${lpad("client's payments", 20)}${lpad('ledger of 1 payment', 21)}${lpad('admin list', 16)}`,
+  );
+  out(
+    `  ${pad('', 10)}${lpad('RRU / Q', 16)}${lpad('RRU / Q', 20)}${lpad('RRU / Q', 21)}${lpad('RRU / Q', 16)}`,
+  );
+  for (const row of rows) {
+    const cell = (cost: { rru: number; queries: number }, width: number) =>
+      lpad(`${fmt(cost.rru, 1)} / ${cost.queries}`, width);
+    out(
+      `  ${pad(fmt(row.payments), 10)}${cell(row.report, 16)}${cell(row.clientPayments, 20)}${cell(row.paymentLedger, 21)}${cell(row.adminList, 16)}`,
+    );
+  }
+  const last = rows.at(-1);
+  if (last) {
+    out(
+      `  answered at ${fmt(last.payments)}: report counted ${fmt(last.report.answered)} payments, client ${last.clientPayments.answered} payment, ledger ${last.paymentLedger.answered} entry, admin ${last.adminList.answered} payments (one page)`,
+    );
+  }
+  out(
+    '  history: 150 payments dated this month (UTC), the rest hour by hour before it; one event each, dated inside',
+  );
+  out("  the ledger's 30-day retention, so the ledger holds one entry per payment");
+}
+
+export function printBundles(result: BundleResult): void {
+  out(
+    `\nLambda bundles (esbuild as CDK: ESM, minified, ${result.target}, source map beside; cold load = fresh node importing it, median of ${result.runs})`,
+  );
+  out(`  ${pad('function', 16)}${lpad('KB', 9)}${lpad('cold ms', 9)}${lpad('ratio', 8)}   goal`);
+  out(
+    `  ${pad('(SQS-only)', 16)}${lpad(fmt(result.reference.kb, 1), 9)}${lpad(fmt(result.reference.coldMs, 1), 9)}${lpad('1.00×', 8)}`,
+  );
+  for (const row of result.rows) {
+    out(
+      `  ${pad(row.name, 16)}${lpad(fmt(row.kb, 1), 9)}${lpad(fmt(row.coldMs, 1), 9)}${lpad(`${row.ratio.toFixed(2)}×`, 8)}   ${row.goal} ${row.meetsGoal ? 'met' : 'NOT met'}`,
+    );
+  }
+  printBundleContents(result);
+}
+
+export function printBundleContents(result: BundleResult): void {
+  const top = result.ingestContents.slice(0, 8);
+  out('  webhookIngest holds (KB of minified output, largest first):');
+  out(`    ${top.map((entry) => `${entry.source} ${fmt(entry.kb, 0)}`).join(', ')}`);
+}
+
+export function printLogs(logs: LogBytes): void {
+  out(`\nApplication log lines of the webhook path (Powertools JSON, ${logs.events} events)`);
+  for (const [service, entry] of Object.entries(logs.byService)) {
+    out(
+      `  ${pad(service, 18)}${fmt(entry.bytesPerEvent, 1)} B/event in ${fmt(entry.linesPerEvent, 2)} lines`,
+    );
+  }
+}
+
+export function printCost(models: readonly CostModel[], floor: CostModel): void {
+  out('\nCost per million webhook events, AWS list prices us-east-1 (USD)');
+  for (const model of models) {
+    out(`  batch of ${model.batch}: $${model.total.toFixed(2)}`);
+    for (const line of model.lines)
+      out(`    ${pad(line.item, 22)}${lpad(line.usd.toFixed(3), 7)}  ${line.detail}`);
+  }
+  out(`  floor (batch of ${floor.batch}): $${floor.total.toFixed(2)}`);
+  for (const line of floor.lines)
+    out(`    ${pad(line.item, 22)}${lpad(line.usd.toFixed(3), 7)}  ${line.detail}`);
+  out(
+    '  prices: API GW HTTP $1.00/M req; Lambda $0.20/M req + $0.0000133334/GB-s arm64; SQS $0.40/M req (64 KB chunks);',
+  );
+  out(
+    '          DynamoDB on-demand $0.625/M WRU, $0.125/M RRU; CloudWatch Logs $0.50/GB ingested; X-Ray $5.00/M traces',
+  );
+  out(
+    `  assumed: ingest ${assumptions.ingestDurationMs} ms, worker ${assumptions.workerDurationMs[1]} ms (batch 1) / ${assumptions.workerDurationMs[10]} ms (batch 10) billed;`,
+  );
+  out(
+    `           X-Ray ${assumptions.xraySamplingRate * 100} % of invocations (default rule; the 1/s reservoir is a fixed monthly cost, left out); free tiers left out`,
+  );
+  out('  goal for later: ≤ $3.00/M at batches of 10');
+}
