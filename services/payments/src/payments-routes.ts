@@ -11,7 +11,7 @@ import {
   parseQuery,
   pathParameter,
 } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toPaymentView } from './domain/payment.ts';
 import { pricingSchema } from './domain/pricing.ts';
 import type { PaymentsApiDeps } from './ports.ts';

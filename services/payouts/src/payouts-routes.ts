@@ -1,5 +1,5 @@
 import { type JwtRoute, jsonResponse, modes, NotFoundError, parseQuery, pathParameter } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toPayoutView } from './domain/reconciliation.ts';
 import type { PayoutStore } from './ports.ts';
 

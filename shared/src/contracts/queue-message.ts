@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Mode, modes } from '../vocabulary.ts';
 import { stripeEventSchema } from './stripe-event.ts';
 

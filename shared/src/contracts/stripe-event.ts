@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The part of Stripe's Event envelope the system relies on. Everything else is kept as-is (passthrough):

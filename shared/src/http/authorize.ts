@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, UnauthorizedError } from '../errors/errors.ts';
 import { findRoute } from '../topology.ts';
 import { type Role, roles } from '../vocabulary.ts';

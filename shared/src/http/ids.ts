@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Basis's own ids (clinic, booking, service, client) are opaque: letters, digits, `_` and `-`, at most 64. They end

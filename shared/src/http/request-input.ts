@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from '../errors/errors.ts';
 import type { HttpEvent } from './http-event.ts';
 import { pathParameterPatterns } from './ids.ts';

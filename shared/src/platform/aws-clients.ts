@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { envNames } from '../config/env-names.ts';
 import { readQueueUrls } from '../config/queue-urls.ts';
 import { readConfig } from '../config/read-config.ts';
@@ -10,64 +10,80 @@ import { sqsEventQueue } from '../queue/sqs-event-queue.ts';
 import { cachedSecretStore } from '../secrets/cached-secret-store.ts';
 import { secretsManagerSecretStore } from '../secrets/secrets-manager-secret-store.ts';
 import { type FunctionName, functions } from '../topology.ts';
-import type { ClientsOf, PlatformClients } from './platform-clients.ts';
+import type { PlatformClients, SecretClients, TableClients } from './platform-clients.ts';
 
-/**
+/*
  * The AWS side of a function's clients, built once per container at init from the environment the stack set for
- * exactly this function's access (a missing variable fails the cold start, naming it). Every AWS SDK client is
- * traced (Powertools Tracer). The Stripe client is not built here: only functions that call Stripe import it, so the
- * others' bundles stay small; their entries add `createStripeClient()`.
+ * exactly this function's access (a missing variable fails the cold start, naming it). A Lambda entry composes the
+ * pieces its function is granted, e.g.
+ *
+ *   const base = lambdaBaseClients('webhookIngest');
+ *   export const handler = buildWebhookIngest({ ...base, secrets: awsSecretClients(base), queue: awsQueue(base) });
+ *
+ * so a bundle holds only the SDK clients its function uses (the builder's parameter type, `ClientsOf<Function>`,
+ * refuses a missing piece). Every AWS SDK client is traced by Powertools Tracer.
  */
-export function awsClients<Name extends FunctionName>(
-  name: Name,
+
+/** What every function has: its observability, a clock, its CORS origins, and which function it is. */
+export interface LambdaBaseClients extends Pick<PlatformClients, 'observability' | 'now' | 'cors'> {
+  name: FunctionName;
+  env: NodeJS.ProcessEnv;
+}
+
+export function lambdaBaseClients(
+  name: FunctionName,
   env: NodeJS.ProcessEnv = process.env,
-): Omit<ClientsOf<Name>, 'stripe'> {
-  const definition = functions[name];
-  const access: Partial<Record<'publicBaseUrl' | 'stripe', boolean>> & (typeof definition)['access'] =
-    definition.access;
-  const observability = createObservability(name);
-  const { tracer } = observability;
-  const config = readConfig(
-    {
-      [envNames.allowedOrigins]: z.string().default(''),
-      [envNames.secretCacheTtlSeconds]: z.coerce.number().int().min(0).default(300),
-    },
+): LambdaBaseClients {
+  const config = readConfig({ [envNames.allowedOrigins]: z.string().default('') }, env);
+  return {
+    name,
     env,
-  );
-  const clients: Partial<PlatformClients> = {
-    observability,
+    observability: createObservability(name),
     now: () => new Date(),
     cors: { allowedOrigins: parseOrigins(config[envNames.allowedOrigins] as string) },
   };
-  if (access.table !== 'none') {
-    const { [envNames.tableName]: tableName } = readConfig({ [envNames.tableName]: z.string().min(1) }, env);
-    clients.table = { doc: createDocumentClient(undefined, tracer), tableName: tableName as string };
-  }
-  if (access.secrets !== 'none') {
-    const { [envNames.clinicSecretPrefix]: prefix } = readConfig(
-      { [envNames.clinicSecretPrefix]: z.string().min(1) },
-      env,
-    );
-    const store = secretsManagerSecretStore(
-      tracer.captureAWSv3Client(new SecretsManagerClient({})),
-      prefix as string,
-    );
-    clients.secrets = {
-      cached: cachedSecretStore(store, config[envNames.secretCacheTtlSeconds] as number),
-      uncached: store,
-    };
-  }
-  if (access.sendsTo.length > 0) {
-    clients.queue = sqsEventQueue(
-      tracer.captureAWSv3Client(new SQSClient({})),
-      readQueueUrls(access.sendsTo, env),
-    );
-  }
-  if (access.publicBaseUrl) {
-    const { [envNames.publicBaseUrl]: url } = readConfig({ [envNames.publicBaseUrl]: z.url() }, env);
-    clients.publicBaseUrl = url as string;
-  }
-  return clients as Omit<ClientsOf<Name>, 'stripe'>;
+}
+
+/** The table (`BASIS_TABLE_NAME`) and a traced document client. */
+export function awsTableClients(base: LambdaBaseClients): TableClients {
+  const { [envNames.tableName]: tableName } = readConfig(
+    { [envNames.tableName]: z.string().min(1) },
+    base.env,
+  );
+  return { doc: createDocumentClient(undefined, base.observability.tracer), tableName: tableName as string };
+}
+
+/**
+ * Clinic secrets in Secrets Manager under `BASIS_CLINIC_SECRET_PREFIX`: cached for readers (TTL
+ * `BASIS_SECRET_CACHE_TTL_SECONDS`, 300 s by default; a failed signature check or a missing connection re-reads at
+ * once), and uncached for writers.
+ */
+export function awsSecretClients(base: LambdaBaseClients): SecretClients {
+  const config = readConfig(
+    {
+      [envNames.clinicSecretPrefix]: z.string().min(1),
+      [envNames.secretCacheTtlSeconds]: z.coerce.number().int().min(0).default(300),
+    },
+    base.env,
+  );
+  const client = base.observability.tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  const store = secretsManagerSecretStore(client, config[envNames.clinicSecretPrefix] as string);
+  return {
+    cached: cachedSecretStore(store, config[envNames.secretCacheTtlSeconds] as number),
+    uncached: store,
+  };
+}
+
+/** Sends to the queues the function's access names (their URLs from `BASIS_QUEUE_URL_<QUEUE>`), nowhere else. */
+export function awsQueue(base: LambdaBaseClients): PlatformClients['queue'] {
+  const client = base.observability.tracer.captureAWSv3Client(new SQSClient({}));
+  return sqsEventQueue(client, readQueueUrls(functions[base.name].access.sendsTo, base.env));
+}
+
+/** Where Stripe reaches this deployment (`BASIS_PUBLIC_BASE_URL`). */
+export function awsPublicBaseUrl(base: LambdaBaseClients): string {
+  const { [envNames.publicBaseUrl]: url } = readConfig({ [envNames.publicBaseUrl]: z.url() }, base.env);
+  return url as string;
 }
 
 /** `BASIS_ALLOWED_ORIGINS`: a comma-separated list of origins; empty means no browser access. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../errors/errors.ts';
 import type { Mode } from '../vocabulary.ts';
 

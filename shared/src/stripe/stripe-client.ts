@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { envNames } from '../config/env-names.ts';
 import { readConfig } from '../config/read-config.ts';
 

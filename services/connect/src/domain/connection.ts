@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ClinicSecrets, type Mode, type ModeSecrets, ValidationError } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const connectBodySchema = z.strictObject({
   publishableKey: z.string().min(1).max(255),

@@ -1,4 +1,17 @@
-import { awsClients, createStripeClient } from '@basis/shared';
+import {
+  awsPublicBaseUrl,
+  awsSecretClients,
+  awsTableClients,
+  createStripeClient,
+  lambdaBaseClients,
+} from '@basis/shared';
 import { buildConnectApi } from '../build.ts';
 
-export const handler = buildConnectApi({ ...awsClients('connectApi'), stripe: createStripeClient() });
+const base = lambdaBaseClients('connectApi');
+export const handler = buildConnectApi({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  publicBaseUrl: awsPublicBaseUrl(base),
+  stripe: createStripeClient(),
+});

@@ -1,5 +1,5 @@
 import { modes } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const paymentStatuses = [
   'requires_payment_method',

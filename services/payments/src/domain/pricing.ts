@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { minorUnitLimits, supportedCurrencies } from './currencies.ts';
 
 export const pricingSchema = z

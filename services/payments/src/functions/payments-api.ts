@@ -1,4 +1,10 @@
-import { awsClients, createStripeClient } from '@basis/shared';
+import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
 import { buildPaymentsApi } from '../build.ts';
 
-export const handler = buildPaymentsApi({ ...awsClients('paymentsApi'), stripe: createStripeClient() });
+const base = lambdaBaseClients('paymentsApi');
+export const handler = buildPaymentsApi({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  stripe: createStripeClient(),
+});

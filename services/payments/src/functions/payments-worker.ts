@@ -1,4 +1,10 @@
-import { awsClients, createStripeClient } from '@basis/shared';
+import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
 import { buildPaymentsWorker } from '../build.ts';
 
-export const handler = buildPaymentsWorker({ ...awsClients('paymentsWorker'), stripe: createStripeClient() });
+const base = lambdaBaseClients('paymentsWorker');
+export const handler = buildPaymentsWorker({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  stripe: createStripeClient(),
+});

@@ -1,5 +1,5 @@
 import type { EventOutcome, WebhookEventMessage } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CardRecord } from '../domain/customer.ts';
 import type { ApplyPaymentEventDeps } from '../ports.ts';
 

@@ -1,5 +1,5 @@
 import type { EventOutcome, WebhookEventMessage } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApplyPaymentEventDeps } from '../ports.ts';
 import { updatePayment } from './update-payment.ts';
 

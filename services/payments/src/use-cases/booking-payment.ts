@@ -8,7 +8,7 @@ import {
   requireModeSecrets,
   StripeObjectMissingError,
 } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePaymentIntent, statusOf } from '../domain/payment-intent-event.ts';
 import type { PaymentIntentSummary, PaymentsApiDeps } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';

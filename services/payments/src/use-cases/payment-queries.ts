@@ -1,5 +1,5 @@
 import { type Caller, modes, parseInput } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import { paymentStatuses, toPaymentView } from '../domain/payment.ts';
 import { addToReport, type CurrencyTotals } from '../domain/payments-report.ts';
 import type { PaymentsApiDeps } from '../ports.ts';

@@ -5,7 +5,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { payoutKeys, putIfVersion, table, ValidationError } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ConcurrentPayoutUpdateError,
   type PayoutItem,

@@ -1,5 +1,5 @@
 import type { Mode, StripeEvent } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type PayoutRecord,
   type PayoutStatus,

@@ -1,5 +1,5 @@
 import { modes } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const payoutStatuses = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
 export type PayoutStatus = (typeof payoutStatuses)[number];

@@ -1,5 +1,5 @@
 import { modes, webhookEventMessageSchema } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * "Carry on reconciling this payout": what the payouts worker sends to its own queue when its time runs low.

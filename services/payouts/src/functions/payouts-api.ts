@@ -1,4 +1,5 @@
-import { awsClients } from '@basis/shared';
+import { awsTableClients, lambdaBaseClients } from '@basis/shared';
 import { buildPayoutsApi } from '../build.ts';
 
-export const handler = buildPayoutsApi(awsClients('payoutsApi'));
+const base = lambdaBaseClients('payoutsApi');
+export const handler = buildPayoutsApi({ ...base, table: awsTableClients(base) });

@@ -1,4 +1,17 @@
-import { awsClients, createStripeClient } from '@basis/shared';
+import {
+  awsQueue,
+  awsSecretClients,
+  awsTableClients,
+  createStripeClient,
+  lambdaBaseClients,
+} from '@basis/shared';
 import { buildPayoutsWorker } from '../build.ts';
 
-export const handler = buildPayoutsWorker({ ...awsClients('payoutsWorker'), stripe: createStripeClient() });
+const base = lambdaBaseClients('payoutsWorker');
+export const handler = buildPayoutsWorker({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  queue: awsQueue(base),
+  stripe: createStripeClient(),
+});

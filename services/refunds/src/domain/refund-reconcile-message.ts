@@ -1,5 +1,5 @@
 import { modes } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Sent (delayed) to the refunds queue when a refund is written `pending`, before Stripe is called. If the process

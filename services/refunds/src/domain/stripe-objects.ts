@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DisputeFact, RefundFact } from './refunds.ts';
 
 const idOf = z

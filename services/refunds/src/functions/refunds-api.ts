@@ -1,4 +1,17 @@
-import { awsClients, createStripeClient } from '@basis/shared';
+import {
+  awsQueue,
+  awsSecretClients,
+  awsTableClients,
+  createStripeClient,
+  lambdaBaseClients,
+} from '@basis/shared';
 import { buildRefundsApi } from '../build.ts';
 
-export const handler = buildRefundsApi({ ...awsClients('refundsApi'), stripe: createStripeClient() });
+const base = lambdaBaseClients('refundsApi');
+export const handler = buildRefundsApi({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  queue: awsQueue(base),
+  stripe: createStripeClient(),
+});

@@ -1,4 +1,10 @@
-import { awsClients, createStripeClient } from '@basis/shared';
+import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
 import { buildRefundsWorker } from '../build.ts';
 
-export const handler = buildRefundsWorker({ ...awsClients('refundsWorker'), stripe: createStripeClient() });
+const base = lambdaBaseClients('refundsWorker');
+export const handler = buildRefundsWorker({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  stripe: createStripeClient(),
+});

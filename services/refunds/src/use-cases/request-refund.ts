@@ -8,7 +8,7 @@ import {
   StripeRequestRejectedError,
   StripeUnavailableError,
 } from '@basis/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   planRefund,
   type RefundPlan,

@@ -1,5 +1,17 @@
-import { awsClients, createStripeClient } from '@basis/shared';
+import {
+  awsQueue,
+  awsSecretClients,
+  awsTableClients,
+  createStripeClient,
+  lambdaBaseClients,
+} from '@basis/shared';
 import { buildEventSweeper } from '../build.ts';
 
-/** Invoked by an EventBridge schedule (topology: `eventSweeper.schedule`). */
-export const handler = buildEventSweeper({ ...awsClients('eventSweeper'), stripe: createStripeClient() });
+const base = lambdaBaseClients('eventSweeper');
+export const handler = buildEventSweeper({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  queue: awsQueue(base),
+  stripe: createStripeClient(),
+});

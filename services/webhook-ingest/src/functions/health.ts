@@ -1,4 +1,5 @@
-import { awsClients } from '@basis/shared';
+import { lambdaBaseClients } from '@basis/shared';
 import { buildHealth } from '../build.ts';
 
-export const handler = buildHealth(awsClients('health'));
+const base = lambdaBaseClients('health');
+export const handler = buildHealth({ ...base });

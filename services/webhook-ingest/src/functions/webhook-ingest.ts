@@ -1,4 +1,9 @@
-import { awsClients } from '@basis/shared';
+import { awsQueue, awsSecretClients, lambdaBaseClients } from '@basis/shared';
 import { buildWebhookIngest } from '../build.ts';
 
-export const handler = buildWebhookIngest(awsClients('webhookIngest'));
+const base = lambdaBaseClients('webhookIngest');
+export const handler = buildWebhookIngest({
+  ...base,
+  secrets: awsSecretClients(base),
+  queue: awsQueue(base),
+});
