@@ -1,5 +1,5 @@
 import type { RequestContext } from '../core.ts';
-import { invalidRequest, resourceMissing } from '../errors.ts';
+import { invalidRequest } from '../errors.ts';
 import { render } from '../expand.ts';
 import type { FormParams } from '../form.ts';
 import { newId, randomToken } from '../ids.ts';
@@ -14,19 +14,12 @@ import {
   rejectUnknown,
 } from '../params.ts';
 import type { Route } from '../router.ts';
-import type { AccountState } from '../store.ts';
-import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods.ts';
+import { findCustomer } from './customer-lookup.ts';
+import { attachPaymentMethod, resolvePaymentMethod } from './payment-method-usage.ts';
 import { endSubscription } from './subscription-status.ts';
-import { findTestClock } from './test-clocks.ts';
+import { findTestClock } from './test-clock-time.ts';
 
 const WRITABLE = ['description', 'email', 'metadata', 'name', 'phone', 'invoice_settings'] as const;
-
-/** A customer that exists and is not deleted, or Stripe's 404. */
-export function findCustomer(account: AccountState, id: string, param = 'customer'): Customer {
-  const customer = account.find('customer', id);
-  if (!customer || customer.deleted) throw resourceMissing('customer', id, param);
-  return customer;
-}
 
 function applyDefaultPaymentMethod(ctx: RequestContext, customer: Customer, params: FormParams): void {
   const value = readNullableString(params, 'invoice_settings', 'default_payment_method');

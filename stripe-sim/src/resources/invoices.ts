@@ -1,18 +1,9 @@
 import type { RequestContext } from '../core.ts';
-import { invalidRequest, StripeApiError } from '../errors.ts';
-import { type ExpandExtras, render } from '../expand.ts';
+import { invalidRequest } from '../errors.ts';
+import { render } from '../expand.ts';
 import type { FormParams } from '../form.ts';
-import { newId } from '../ids.ts';
 import { PAGINATION_PARAMS, paginate } from '../list.ts';
-import {
-  type Invoice,
-  type InvoiceLineItem,
-  type InvoiceStatus,
-  type PaymentMethod,
-  previousAttributes,
-  type Subscription,
-  snapshot,
-} from '../objects.ts';
+import { type Invoice, type InvoiceStatus, previousAttributes, snapshot } from '../objects.ts';
 import {
   readBoolean,
   readEnum,
@@ -24,327 +15,24 @@ import {
 } from '../params.ts';
 import type { Route } from '../router.ts';
 import type { AccountState } from '../store.ts';
-import { findCustomer } from './customers.ts';
-import { createDefaultPayment, defaultPaymentOf } from './invoice-payments.ts';
-import { settleFailedAttempt, settleInvoicePaid } from './invoice-settlement.ts';
-import { assignPaymentMethod, attemptPayment, CONFIRMABLE } from './payment-attempts.ts';
-import { newPaymentIntent } from './payment-intents.ts';
+import {
+  chargeInvoice,
+  defaultMethodFor,
+  finalizeInvoice,
+  intentOf,
+  voidInvoice,
+} from './invoice-collection.ts';
+import { subscriptionOf } from './invoice-drafts.ts';
+import { invoiceExtras } from './invoice-extras.ts';
 
 /**
  * Invoices (`in_…`) of subscriptions: made `draft`, finalized to `open` with a PaymentIntent behind
  * them (reachable through the InvoicePayment and `confirmation_secret`), then `paid`, or `void`.
  * Renewal invoices stay draft for an hour before Stripe finalizes them (`automatically_finalizes_at`).
+ * The routes only; drafts, collection and rendering are in `invoice-drafts.ts`,
+ * `invoice-collection.ts` and `invoice-extras.ts`, which the subscription routes and cycle share.
  */
-export const DRAFT_PERIOD_SECONDS = 3600;
 const STATUSES: readonly InvoiceStatus[] = ['draft', 'open', 'paid', 'uncollectible', 'void'];
-
-/** Stripe's line description: `1 × Membership (at $20.00 / month)`. */
-function lineDescription(
-  productName: string,
-  quantity: number,
-  amount: number,
-  currency: string,
-  interval: string,
-  count: number,
-): string {
-  const money = `${currency === 'usd' ? '$' : `${currency.toUpperCase()} `}${(amount / 100).toFixed(2)}`;
-  const every = count === 1 ? `/ ${interval}` : `every ${count} ${interval}s`;
-  return `${quantity} × ${productName} (at ${money} ${every})`;
-}
-
-function buildLines(account: AccountState, invoiceId: string, subscription: Subscription): Invoice['lines'] {
-  const data = subscription.items.data.map((item): InvoiceLineItem => {
-    const amount = item.price.unit_amount * item.quantity;
-    const recurring = item.price.recurring ?? { interval: 'month', interval_count: 1 };
-    const product = account.find('product', item.price.product);
-    return {
-      id: newId('il'),
-      object: 'line_item',
-      amount,
-      currency: item.price.currency,
-      description: lineDescription(
-        product?.name ?? item.price.product,
-        item.quantity,
-        item.price.unit_amount,
-        item.price.currency,
-        recurring.interval,
-        recurring.interval_count,
-      ),
-      discount_amounts: [],
-      discountable: true,
-      discounts: [],
-      invoice: invoiceId,
-      livemode: account.livemode,
-      metadata: {},
-      parent: {
-        invoice_item_details: null,
-        subscription_item_details: {
-          invoice_item: null,
-          proration: false,
-          proration_details: { credited_items: null },
-          subscription: subscription.id,
-          subscription_item: item.id,
-        },
-        type: 'subscription_item_details',
-      },
-      period: { end: item.current_period_end, start: item.current_period_start },
-      pretax_credit_amounts: [],
-      pricing: {
-        price_details: { price: item.price.id, product: item.price.product },
-        type: 'price_details',
-        unit_amount_decimal: String(item.price.unit_amount),
-      },
-      quantity: item.quantity,
-      quantity_decimal: String(item.quantity),
-      subscription: subscription.id,
-      subtotal: amount,
-      taxes: [],
-    };
-  });
-  return {
-    object: 'list',
-    data,
-    has_more: false,
-    total_count: data.length,
-    url: `/v1/invoices/${invoiceId}/lines`,
-  };
-}
-
-/**
- * A draft invoice for the subscription's current period (`invoice.created`). `period_start/end`
- * are, as on Stripe, the period whose usage it bills: equal for the first invoice, the period that
- * just ended for a renewal; the lines carry the period being paid for.
- */
-export function createSubscriptionInvoice(
-  ctx: RequestContext,
-  subscription: Subscription,
-  billingReason: 'subscription_create' | 'subscription_cycle',
-  period: { start: number; end: number },
-): Invoice {
-  const customer = findCustomer(ctx.account, subscription.customer);
-  const id = newId('in');
-  const lines = buildLines(ctx.account, id, subscription);
-  const total = lines.data.reduce((sum, line) => sum + line.amount, 0);
-  const invoice = ctx.account.add<Invoice>({
-    id,
-    object: 'invoice',
-    account_country: 'US',
-    account_name: 'Stripe simulator',
-    account_tax_ids: null,
-    amount_due: total,
-    amount_overpaid: 0,
-    amount_paid: 0,
-    amount_remaining: total,
-    amount_shipping: 0,
-    application: null,
-    attempt_count: 0,
-    attempted: false,
-    auto_advance: true,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    automatically_finalizes_at:
-      billingReason === 'subscription_cycle' ? ctx.now + DRAFT_PERIOD_SECONDS : null,
-    billing_reason: billingReason,
-    collection_method: 'charge_automatically',
-    created: ctx.now,
-    currency: subscription.currency,
-    custom_fields: null,
-    customer: customer.id,
-    customer_account: null,
-    customer_address: customer.address ?? null,
-    customer_email: customer.email ?? null,
-    customer_name: customer.name ?? null,
-    customer_phone: customer.phone ?? null,
-    customer_shipping: customer.shipping ?? null,
-    customer_tax_exempt: 'none',
-    customer_tax_ids: [],
-    default_payment_method: null,
-    default_source: null,
-    default_tax_rates: [],
-    description: null,
-    discounts: [],
-    due_date: null,
-    effective_at: null,
-    ending_balance: null,
-    footer: null,
-    from_invoice: null,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
-    issuer: { type: 'self' },
-    last_finalization_error: null,
-    latest_revision: null,
-    lines,
-    livemode: ctx.account.livemode,
-    metadata: {},
-    next_payment_attempt: null,
-    number: null,
-    on_behalf_of: null,
-    parent: {
-      quote_details: null,
-      subscription_details: { metadata: { ...subscription.metadata }, subscription: subscription.id },
-      type: 'subscription_details',
-    },
-    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    period_end: period.end,
-    period_start: period.start,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
-    receipt_number: null,
-    rendering: null,
-    shipping_cost: null,
-    shipping_details: null,
-    starting_balance: 0,
-    statement_descriptor: null,
-    status: 'draft',
-    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-    subtotal: total,
-    subtotal_excluding_tax: total,
-    test_clock: subscription.test_clock,
-    total,
-    total_discount_amounts: [],
-    total_excluding_tax: total,
-    total_pretax_credit_amounts: [],
-    total_taxes: [],
-    webhooks_delivered_at: null,
-  });
-  ctx.emit('invoice.created', invoice);
-  return invoice;
-}
-
-/** The subscription an invoice bills, if any (`parent.subscription_details.subscription` since basil). */
-export function subscriptionOf(invoice: Invoice): string | null {
-  return invoice.parent?.subscription_details?.subscription ?? null;
-}
-
-/**
- * Finalizes a draft: a number, status `open` and, for a non-zero amount, a PaymentIntent with its
- * default InvoicePayment (`payment_intent.created`, `invoice.finalized`). A zero amount is paid at once.
- * The PaymentIntent carries no metadata; its description is Stripe's ("Subscription creation" or
- * "Subscription update") and `setup_future_usage=off_session`, so the card paying it is saved to
- * the customer for the renewals.
- */
-export function finalizeInvoice(ctx: RequestContext, invoice: Invoice): void {
-  if (invoice.status !== 'draft') {
-    throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, {
-      code: 'invoice_not_editable',
-    });
-  }
-  const customer = findCustomer(ctx.account, invoice.customer);
-  const sequence = Number(customer.next_invoice_sequence ?? 1);
-  customer.next_invoice_sequence = sequence + 1;
-  Object.assign(invoice, {
-    automatically_finalizes_at: null,
-    effective_at: ctx.now,
-    ending_balance: 0,
-    hosted_invoice_url: `https://invoice.stripe.com/i/sim/${invoice.id}`,
-    invoice_pdf: `https://pay.stripe.com/invoice/sim/${invoice.id}/pdf`,
-    number: `${String(customer.invoice_prefix)}-${String(sequence).padStart(4, '0')}`,
-    status: 'open',
-  });
-  invoice.status_transitions.finalized_at = ctx.now;
-  if (invoice.amount_due === 0) {
-    ctx.emit('invoice.finalized', invoice);
-    settleInvoicePaid(ctx, invoice, null);
-    return;
-  }
-  const intent = ctx.account.add(
-    newPaymentIntent(ctx, invoice.amount_due, invoice.currency, {
-      customer: invoice.customer,
-      description:
-        invoice.billing_reason === 'subscription_create' ? 'Subscription creation' : 'Subscription update',
-      setup_future_usage: 'off_session',
-    }),
-  );
-  ctx.emit('payment_intent.created', intent);
-  createDefaultPayment(ctx, invoice, intent);
-  ctx.emit('invoice.finalized', invoice);
-}
-
-/** The PaymentIntent of an open invoice's default payment. */
-export function intentOf(account: AccountState, invoice: Invoice) {
-  const payment = defaultPaymentOf(account, invoice.id);
-  return payment ? account.find('payment_intent', payment.payment.payment_intent) : undefined;
-}
-
-/**
- * Attempts an open invoice's PaymentIntent with a PaymentMethod of its customer. The outcome reaches
- * the invoice through `onIntentOutcome`; a decline throws Stripe's 402 (callers that bill in the
- * background ignore it with `ignoreDecline`).
- */
-export function chargeInvoice(
-  ctx: RequestContext,
-  invoice: Invoice,
-  method: PaymentMethod | null,
-  offSession: boolean,
-): void {
-  const intent = intentOf(ctx.account, invoice);
-  if (!intent) return;
-  if (!method) {
-    settleFailedAttempt(ctx, invoice, 'failed');
-    return;
-  }
-  if (!CONFIRMABLE.includes(intent.status)) return;
-  assignPaymentMethod(ctx, intent, method.id, 'payment_method');
-  attemptPayment(ctx, intent, method, offSession);
-}
-
-/** Runs a background payment attempt: a card decline is an outcome here, not an error. */
-export function ignoreDecline(run: () => void): void {
-  try {
-    run();
-  } catch (error) {
-    if (!(error instanceof StripeApiError && error.status === 402)) throw error;
-  }
-}
-
-/** Voids an open invoice (`invoice.voided`); its PaymentIntent is canceled (`void_invoice`). */
-export function voidInvoice(ctx: RequestContext, invoice: Invoice): void {
-  if (invoice.status !== 'open') {
-    throw invalidRequest(`You can only pass in open invoices. This invoice isn't open.`, {
-      code: 'invoice_not_editable',
-    });
-  }
-  invoice.status = 'void';
-  invoice.next_payment_attempt = null;
-  invoice.status_transitions.voided_at = ctx.now;
-  const payment = defaultPaymentOf(ctx.account, invoice.id);
-  const intent = intentOf(ctx.account, invoice);
-  if (payment) {
-    payment.status = 'canceled';
-    payment.status_transitions.canceled_at = ctx.now;
-  }
-  if (intent && CONFIRMABLE.includes(intent.status)) {
-    Object.assign(intent, {
-      status: 'canceled',
-      canceled_at: ctx.now,
-      cancellation_reason: 'void_invoice',
-      next_action: null,
-    });
-    ctx.emit('payment_intent.canceled', intent);
-  }
-  ctx.emit('invoice.voided', invoice);
-}
-
-/**
- * Includable fields, as Stripe renders them only when asked for with `expand[]`:
- * `confirmation_secret` (the PaymentIntent's client secret, null for a draft or zero invoice) and `payments`.
- */
-export const invoiceExtras: ExpandExtras = (account, object, field) => {
-  if (object.object !== 'invoice' || typeof object.id !== 'string') return undefined;
-  if (field === 'confirmation_secret') {
-    const intent = intentOf(account, object as Invoice);
-    return intent ? { client_secret: intent.client_secret, type: 'payment_intent' } : null;
-  }
-  if (field === 'payments') {
-    const data = account.list('invoice_payment').filter((payment) => payment.invoice === object.id);
-    return {
-      object: 'list',
-      data: structuredClone(data),
-      has_more: false,
-      url: `/v1/invoices/${object.id}/payments`,
-    };
-  }
-  return undefined;
-};
 
 function payInvoice(ctx: RequestContext, id: string, params: FormParams): Invoice {
   rejectUnknown(params, ['payment_method', 'off_session']);
@@ -381,14 +69,6 @@ function payInvoice(ctx: RequestContext, id: string, params: FormParams): Invoic
     });
   }
   return invoice;
-}
-
-/** The payment method an invoice is charged with: its subscription's default, else the customer's. */
-export function defaultMethodFor(account: AccountState, invoice: Invoice): string | null {
-  const subscriptionId = subscriptionOf(invoice);
-  const subscription = subscriptionId ? account.find('subscription', subscriptionId) : undefined;
-  const customer = account.find('customer', invoice.customer);
-  return subscription?.default_payment_method ?? customer?.invoice_settings.default_payment_method ?? null;
 }
 
 function renderInvoice(account: AccountState, invoice: Invoice, params: FormParams): unknown {

@@ -5,7 +5,7 @@ import { snapshot } from '../objects.ts';
 import { declineCodeFor } from '../test-cards.ts';
 import { createFailedCharge, createSucceededCharge, type Decline } from './charging.ts';
 import { onIntentOutcome } from './invoice-settlement.ts';
-import { attachPaymentMethod, ensureReusable, resolvePaymentMethod } from './payment-methods.ts';
+import { attachPaymentMethod, ensureReusable, resolvePaymentMethod } from './payment-method-usage.ts';
 
 /**
  * What confirming a PaymentIntent does with each test card: succeed (Charge, balance transaction),

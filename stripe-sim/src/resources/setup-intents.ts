@@ -17,10 +17,10 @@ import {
 import type { Route } from '../router.ts';
 import { declineCodeFor } from '../test-cards.ts';
 import { checkClientSecret, checkReturnUrl } from './client-secret.ts';
-import { findCustomer } from './customers.ts';
+import { findCustomer } from './customer-lookup.ts';
 import { assignPaymentMethod, CONFIRMABLE, docUrl } from './payment-attempts.ts';
 import { readMethodTypes } from './payment-method-types.ts';
-import { attachPaymentMethod } from './payment-methods.ts';
+import { attachPaymentMethod } from './payment-method-usage.ts';
 
 const CREATE_PARAMS = [
   'customer',

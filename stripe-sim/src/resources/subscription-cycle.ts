@@ -4,13 +4,12 @@ import type { AccountState } from '../store.ts';
 import { nextPeriodEnd } from './billing-periods.ts';
 import {
   chargeInvoice,
-  createSubscriptionInvoice,
   defaultMethodFor,
   finalizeInvoice,
   ignoreDecline,
-  subscriptionOf,
   voidInvoice,
-} from './invoices.ts';
+} from './invoice-collection.ts';
+import { createSubscriptionInvoice, subscriptionOf } from './invoice-drafts.ts';
 import { changeSubscription, endSubscription } from './subscription-status.ts';
 
 /**

@@ -19,18 +19,13 @@ import {
 } from '../params.ts';
 import type { Route } from '../router.ts';
 import { periodBoundary } from './billing-periods.ts';
-import { findCustomer } from './customers.ts';
-import {
-  chargeInvoice,
-  createSubscriptionInvoice,
-  finalizeInvoice,
-  ignoreDecline,
-  intentOf,
-  invoiceExtras,
-} from './invoices.ts';
+import { findCustomer } from './customer-lookup.ts';
+import { chargeInvoice, finalizeInvoice, ignoreDecline, intentOf } from './invoice-collection.ts';
+import { createSubscriptionInvoice } from './invoice-drafts.ts';
+import { invoiceExtras } from './invoice-extras.ts';
 import { currentPeriodEnd } from './subscription-cycle.ts';
 import { changeSubscription, endSubscription, whileCreating } from './subscription-status.ts';
-import { customerNow } from './test-clocks.ts';
+import { customerNow } from './test-clock-time.ts';
 
 /**
  * Subscriptions (`sub_…`) with licensed, per-unit recurring prices, charged automatically. Since

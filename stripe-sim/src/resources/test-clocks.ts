@@ -1,5 +1,5 @@
 import type { RequestContext } from '../core.ts';
-import { invalidRequest, invalidValue, resourceMissing } from '../errors.ts';
+import { invalidRequest, invalidValue } from '../errors.ts';
 import { render } from '../expand.ts';
 import type { FormParams } from '../form.ts';
 import { newId } from '../ids.ts';
@@ -7,8 +7,8 @@ import { PAGINATION_PARAMS, paginate } from '../list.ts';
 import type { Customer, TestClock } from '../objects.ts';
 import { readExpand, readNullableString, rejectUnknown, requireInteger } from '../params.ts';
 import type { Route } from '../router.ts';
-import type { AccountState } from '../store.ts';
 import { runBilling } from './subscription-cycle.ts';
+import { findTestClock } from './test-clock-time.ts';
 
 /**
  * Test Clocks (`clock_…`, Stripe's `test_helpers.test_clock`): a frozen time for the customers
@@ -18,20 +18,6 @@ import { runBilling } from './subscription-cycle.ts';
  * time has run. Deleting a clock deletes its customers and their subscriptions.
  */
 const CLOCK_LIFETIME_SECONDS = 30 * 86_400;
-
-/** A test clock that exists and is not deleted, or Stripe's 404. */
-export function findTestClock(account: AccountState, id: string, param = 'test_clock'): TestClock {
-  const clock = account.find('test_helpers.test_clock', id);
-  if (!clock || clock.deleted) throw resourceMissing('test_helpers.test_clock', id, param);
-  return clock;
-}
-
-/** The present for a customer: its test clock's frozen time, else the simulator's now. */
-export function customerNow(ctx: RequestContext, customer: Customer): number {
-  const clockId = customer.test_clock;
-  if (typeof clockId !== 'string') return ctx.now;
-  return ctx.account.find('test_helpers.test_clock', clockId)?.frozen_time ?? ctx.now;
-}
 
 function createClock(ctx: RequestContext, params: FormParams): TestClock {
   rejectUnknown(params, ['frozen_time', 'name']);
