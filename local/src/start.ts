@@ -10,6 +10,10 @@ import { startSqsLocal } from './sqs-local.ts';
  * `npm start`: the whole system on this machine, no AWS and no internet. DynamoDB Local (child JVM), fauxqs
  * (in-process SQS), the Stripe simulator, the API on PORT (3000) and the queue pollers. Ctrl-C stops all of it.
  */
+// Metrics are EMF lines on stdout, as in Lambda; locally they would drown the logs, so they are off unless asked for
+// (POWERTOOLS_METRICS_DISABLED=false npm start). The namespace is the local stage's.
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'Basis/local';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 3000);
 const stripePort = Number(process.env.STRIPE_SIM_PORT ?? 12111);
 const demoClinicId = 'clinic_demo';
