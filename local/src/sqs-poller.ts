@@ -42,9 +42,18 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
 }
 
 /**
- * Plays Lambda's SQS event-source mapping for one queue: long-polls a batch, invokes the worker, deletes the
- * messages it did not report in `batchItemFailures`. A reported or thrown failure leaves the message to come back
- * after the visibility timeout; SQS's redrive policy moves it to the DLQ after `maxReceiveCount`.
+ * Batches in flight per queue. Lambda's SQS event-source mapping starts with five concurrent pollers, each invoking
+ * the function with its own batch, and scales up with the backlog (AWS Lambda Developer Guide, "Using Lambda with
+ * Amazon SQS", scaling behaviour); playing five keeps local throughput limited by the emulators, not by the poller,
+ * and lets batches of one object race as they do in AWS.
+ */
+export const defaultPollerConcurrency = 5;
+
+/**
+ * Plays Lambda's SQS event-source mapping for one queue: `concurrency` loops each long-poll a batch, invoke the
+ * worker and delete the messages it did not report in `batchItemFailures`. A reported or thrown failure leaves the
+ * message to come back after the visibility timeout; SQS's redrive policy moves it to the DLQ after
+ * `maxReceiveCount`.
  */
 export function startQueuePoller(options: {
   sqs: SQSClient;
@@ -54,9 +63,12 @@ export function startQueuePoller(options: {
   functionName: FunctionName;
   handler: SqsFunction;
   onError?: (error: unknown) => void;
+  concurrency?: number;
 }): QueuePoller {
   let running = true;
   let idleWaiters: Array<() => void> = [];
+  /** Batches being processed: the queue is idle only when a poll finds nothing and none is in flight. */
+  let inFlight = 0;
   const abort = new AbortController();
 
   const loop = async () => {
@@ -81,12 +93,17 @@ export function startQueuePoller(options: {
         continue;
       }
       if (messages.length === 0) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const resolve of waiters) resolve();
+        if (inFlight === 0) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
         continue;
       }
-      await invoke(messages).catch((error: unknown) => options.onError?.(error));
+      inFlight++;
+      await invoke(messages)
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => inFlight--);
     }
   };
 
@@ -111,7 +128,9 @@ export function startQueuePoller(options: {
     );
   };
 
-  const finished = loop();
+  const finished = Promise.all(
+    Array.from({ length: options.concurrency ?? defaultPollerConcurrency }, () => loop()),
+  );
   return {
     async stop() {
       running = false;
