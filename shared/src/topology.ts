@@ -36,6 +36,11 @@ export interface QueueDefinition {
   /** The function that consumes this queue through an event-source mapping. */
   consumer: FunctionName;
   batchSize: number;
+  /**
+   * How long Lambda gathers records before invoking (0–300 s). A window fills batches under steady traffic, so each
+   * invocation, receive and delete serves up to `batchSize` events (the cost model's "batches of 10"), at the price
+   * of at most this much added delay per event.
+   */
   maxBatchingWindowSeconds: number;
   /** At least six times the consumer's timeout, as AWS recommends for SQS event sources. */
   visibilityTimeoutSeconds: number;
@@ -146,7 +151,7 @@ export const queues = {
   payments: {
     consumer: 'paymentsWorker',
     batchSize: 10,
-    maxBatchingWindowSeconds: 0,
+    maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 120,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -156,7 +161,7 @@ export const queues = {
   refunds: {
     consumer: 'refundsWorker',
     batchSize: 10,
-    maxBatchingWindowSeconds: 0,
+    maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 120,
     maxReceiveCount: 5,
     retentionDays: 4,
