@@ -26,6 +26,7 @@ export * from './observability/metrics.ts';
 export * from './observability/observability.ts';
 export * from './platform/aws-clients.ts';
 export * from './platform/platform-clients.ts';
+export * from './queue/queue-message-body.ts';
 export * from './queue/sqs-event-queue.ts';
 export * from './secrets/cached-secret-store.ts';
 export * from './secrets/clinic-secrets.ts';

@@ -130,6 +130,56 @@ describe('the cached secret store', () => {
     expect(inner.reads()).toBe(1);
   });
 
+  it('holds at most maxEntries clinics however many unknown ids are looked up, the least recently used out first', async () => {
+    // Issue 11: every distinct clinic id posted to the unauthenticated webhook route used to stay in the cache forever.
+    const inner = countingStore(undefined);
+    const cached = cachedSecretStore(inner.store, 300, Date.now, 5, { maxEntries: 100 });
+    for (let index = 0; index < 300; index++) await cached.get(`forged_${index}`);
+    expect(inner.reads()).toBe(300);
+    expect(cached.size).toBe(100);
+    // The newest are kept; the oldest were evicted and cost a lookup again.
+    await cached.get('forged_299');
+    expect(inner.reads()).toBe(300);
+    await cached.get('forged_0');
+    expect(inner.reads()).toBe(301);
+    expect(cached.size).toBe(100);
+  });
+
+  it('remembers a miss for a short TTL only, and a clinic’s secrets for the full TTL', async () => {
+    let now = 0;
+    const missing = countingStore(undefined);
+    const misses = cachedSecretStore(missing.store, 300, () => now, 5, { missTtlSeconds: 30 });
+    await misses.get('new_clinic');
+    now = 29_000;
+    await misses.get('new_clinic');
+    expect(missing.reads()).toBe(1);
+    now = 31_000;
+    await misses.get('new_clinic');
+    expect(missing.reads()).toBe(2);
+
+    now = 0;
+    const found = countingStore(clinic);
+    const hits = cachedSecretStore(found.store, 300, () => now, 5, { missTtlSeconds: 30 });
+    await hits.get('clinic_9');
+    now = 299_000;
+    await hits.get('clinic_9');
+    expect(found.reads()).toBe(1);
+  });
+
+  it('drops an expired entry when it meets it', async () => {
+    let now = 0;
+    const inner = countingStore(undefined);
+    const cached = cachedSecretStore(inner.store, 60, () => now, 5, { missTtlSeconds: 10 });
+    await cached.get('gone');
+    expect(cached.size).toBe(1);
+    now = 11_000;
+    inner.store.get = async () => {
+      throw new Error('Secrets Manager is down');
+    };
+    await expect(cached.get('gone')).rejects.toThrow('down');
+    expect(cached.size).toBe(0);
+  });
+
   it('invalidates its entry when it writes', async () => {
     const inner = countingStore(undefined);
     const cached = cachedSecretStore(inner.store, 60);

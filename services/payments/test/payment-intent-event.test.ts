@@ -223,4 +223,55 @@ describe('applying PaymentIntent events to a payment record', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('ends failed after a 3-D Secure failure in the second of its requires_action, whenever Stripe was read', () => {
+    // Issue 11, example 7: created, requires_action and payment_failed all stamped the same second. A read from
+    // Stripe made between requires_action and the failure must not outrank the later failure.
+    const snapshot = (type: Fixture, id: string, error: Record<string, string> | null) => {
+      const base = event(type, id, 100);
+      const object = { ...base.data.object, status: 'requires_payment_method', last_payment_error: error };
+      return { ...base, data: { ...base.data, object } } as StripeEvent;
+    };
+    const created = snapshot('payment_intent.payment_failed', 'evt_created', null);
+    const action = event('payment_intent.requires_action', 'evt_action', 100);
+    const failure = {
+      code: 'payment_intent_authentication_failure',
+      message: 'The provided PaymentMethod has failed authentication.',
+      type: 'invalid_request_error',
+    };
+    const failed = snapshot('payment_intent.payment_failed', 'evt_failed', failure);
+    // In the order Stripe made them: a read from Stripe sees the state after the last of them made so far.
+    const emitted = [created, action, failed];
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray([0, 1, 2], { minLength: 3, maxLength: 3 }),
+        fc.array(fc.nat(2), { minLength: 6, maxLength: 6 }),
+        (order, lags) => {
+          let record: PaymentRecord | undefined;
+          let newestDelivered = 0;
+          let reads = 0;
+          for (const index of order) {
+            newestDelivered = Math.max(newestDelivered, index);
+            const facts = paymentIntentFacts(emitted[index] as StripeEvent);
+            let decision = applyPaymentIntentEvent(record, facts, context);
+            if (decision.outcome === 'ambiguous') {
+              // Stripe's state when read: at least as new as every delivered event, perhaps newer still.
+              const seen = Math.min(2, newestDelivered + (lags[reads++] ?? 0));
+              const live = paymentIntentFacts(emitted[seen] as StripeEvent).paymentIntent;
+              decision = applyPaymentIntentEvent(
+                record,
+                { ...facts, paymentIntent: live, authoritative: true },
+                context,
+              );
+            }
+            expect(decision.outcome).not.toBe('ambiguous');
+            if (decision.outcome === 'applied') record = decision.record;
+          }
+          expect(record?.status).toBe('failed');
+          expect(record?.failure?.code).toBe('payment_intent_authentication_failure');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

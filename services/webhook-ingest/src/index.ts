@@ -4,3 +4,4 @@
  */
 export { buildEventSweeper, buildHealth, buildWebhookIngest, type SweeperOptions } from './build.ts';
 export { verifyStripeSignature } from './domain/stripe-signature.ts';
+export type { SweepResult } from './use-cases/sweep-missed-events.ts';

@@ -100,6 +100,21 @@ describe('webhook ingest', () => {
     expect(sent).toHaveLength(0);
   });
 
+  it('acknowledges an ignored type whatever its object (a Balance has no id), and still checks routed ones', async () => {
+    const event = JSON.parse(succeeded);
+    const balance = JSON.stringify({
+      ...event,
+      type: 'balance.available',
+      data: { object: { object: 'balance', available: [], pending: [], livemode: false } },
+    });
+    expect(await post(webhookEvent(balance))).toEqual({ status: 200, body: { received: true } });
+    const noId = JSON.stringify({ ...event, data: { object: { object: 'payment_intent' } } });
+    expect((await post(webhookEvent(noId))).body.error.code).toBe('malformed_event');
+    const notAnObject = JSON.stringify({ ...event, type: 'balance.available', data: { object: 'x' } });
+    expect((await post(webhookEvent(notAnObject))).status).toBe(400);
+    expect(sent).toHaveLength(0);
+  });
+
   it('accepts the previous secret during a roll and refuses it once expired', async () => {
     const rolled = testModeSecrets('whsec_new_made_up');
     rolled.webhookSecrets.push({ secret, expiresAt: new Date(now.getTime() + 60_000).toISOString() });

@@ -18,3 +18,14 @@ export const stripeEventSchema = z.looseObject({
 });
 
 export type StripeEvent = z.infer<typeof stripeEventSchema>;
+
+/**
+ * Stripe's Event envelope with any `data.object`: what every correctly signed event has, whatever its type. Ingest
+ * checks this much of every event, and the whole `stripeEventSchema` only of the types it routes (an event we ignore,
+ * such as `balance.available`, may carry an object without an `id`, and must still be acknowledged).
+ */
+export const stripeEventEnvelopeSchema = stripeEventSchema.extend({
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+
+export type StripeEventEnvelope = z.infer<typeof stripeEventEnvelopeSchema>;

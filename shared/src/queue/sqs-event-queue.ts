@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { isWebhookEventMessage, type QueueMessage } from '../contracts/queue-message.ts';
 import type { QueueName } from '../topology.ts';
+import { encodeQueueMessageBody } from './queue-message-body.ts';
 
 /** The port that hands work to a worker: webhook events from ingest, follow-ups from the APIs. */
 export interface EventQueue {
@@ -17,7 +18,8 @@ export function sqsEventQueue(
       await client.send(
         new SendMessageCommand({
           QueueUrl: queueUrlOf(queueUrls, queue),
-          MessageBody: JSON.stringify(message),
+          // Escaped where SQS could refuse a character: an event must never be undeliverable for its text.
+          MessageBody: encodeQueueMessageBody(message),
           ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
           MessageAttributes: {
             kind: { DataType: 'String', StringValue: kind },

@@ -6,6 +6,20 @@ interface CacheEntry {
   loadedAt: number;
 }
 
+/** How big the cache may grow and how long it remembers that a clinic has no secrets. */
+export interface SecretCacheLimits {
+  /**
+   * Most clinics held at once (default 1000); past it the least recently used entry goes. The webhook route is
+   * unauthenticated, so anyone can make it look up any clinic id: the cache must not grow with what they send.
+   */
+  maxEntries?: number;
+  /**
+   * Seconds a miss (no such clinic) is remembered (default 30, never longer than the TTL): long enough that a flood of
+   * one forged clinic id costs one Secrets Manager call per interval, short enough that a new clinic is found soon.
+   */
+  missTtlSeconds?: number;
+}
+
 export interface CachedSecretStore extends SecretStore {
   /**
    * Reads through to the inner store now, unless this clinic was read from it less than `minRefreshSeconds` ago
@@ -13,25 +27,42 @@ export interface CachedSecretStore extends SecretStore {
    */
   refresh(clinicId: string): Promise<ClinicSecrets | undefined>;
   invalidate(clinicId?: string): void;
+  /** Clinics held now (hits and misses). */
+  readonly size: number;
 }
 
 /**
- * A short in-memory cache in front of any SecretStore. Misses are cached too (an unknown clinic must not cost a
- * Secrets Manager call per webhook). A write through this store invalidates its entry at once, and a read that
- * was already under way when the write happened does not put the old value back.
+ * A short, bounded in-memory cache in front of any SecretStore (`ttlSeconds` for a clinic's secrets). Misses are
+ * cached too, for `limits.missTtlSeconds`, so an unknown clinic costs one Secrets Manager call per interval, not one
+ * per webhook; at most `limits.maxEntries` clinics are held, least recently used out first, and expired entries go
+ * when met. A write through this store invalidates its entry at once, and a read that was already under way when
+ * the write happened does not put the old value back.
  */
 export function cachedSecretStore(
   inner: SecretStore,
   ttlSeconds: number,
   now: () => number = Date.now,
   minRefreshSeconds = 5,
+  limits: SecretCacheLimits = {},
 ): CachedSecretStore {
+  const maxEntries = Math.max(1, limits.maxEntries ?? 1000);
+  const missTtlSeconds = Math.min(ttlSeconds, limits.missTtlSeconds ?? 30);
+  /** In least-recently-used order: a hit moves its entry to the end; the first entry is the next to go. */
   const cache = new Map<string, CacheEntry>();
+  const remember = (clinicId: string, entry: CacheEntry) => {
+    cache.delete(clinicId);
+    cache.set(clinicId, entry);
+    for (const oldest of cache.keys()) {
+      if (cache.size <= maxEntries) break;
+      cache.delete(oldest);
+    }
+  };
   const inFlight = new Map<string, Promise<ClinicSecrets | undefined>>();
   /** Bumped by every write or invalidation, so that reads started before it do not fill the cache. */
   const generations = new Map<string, number>();
 
   const invalidate = (clinicId: string) => {
+    // Only writes (connects, rolls) bump a generation: the map grows with real clinics, not with forged ids.
     generations.set(clinicId, (generations.get(clinicId) ?? 0) + 1);
     cache.delete(clinicId);
     inFlight.delete(clinicId);
@@ -44,7 +75,8 @@ export function cachedSecretStore(
     const started = now();
     const loading = inner.get(clinicId).then((value) => {
       if ((generations.get(clinicId) ?? 0) === generation) {
-        cache.set(clinicId, { value, expiresAt: started + ttlSeconds * 1000, loadedAt: started });
+        const ttl = value === undefined ? missTtlSeconds : ttlSeconds;
+        remember(clinicId, { value, expiresAt: started + ttl * 1000, loadedAt: started });
       }
       return value;
     });
@@ -56,9 +88,16 @@ export function cachedSecretStore(
   };
 
   return {
+    get size() {
+      return cache.size;
+    },
     async get(clinicId) {
       const hit = cache.get(clinicId);
-      if (hit && hit.expiresAt > now()) return hit.value;
+      if (hit && hit.expiresAt > now()) {
+        remember(clinicId, hit);
+        return hit.value;
+      }
+      if (hit) cache.delete(clinicId);
       return load(clinicId);
     },
     async refresh(clinicId) {

@@ -42,7 +42,7 @@ export interface PaymentIntentFacts {
   paymentIntent: StripePaymentIntent;
   /**
    * A snapshot read from Stripe's API after events it could not order: it stands for that second and outranks
-   * any event snapshot of the same second.
+   * the event snapshots of that second seen so far; a later event of that second that disagrees prompts a new read.
    */
   authoritative?: boolean;
 }
@@ -92,11 +92,14 @@ type StatusSource = PaymentRecord['statusSource'];
 
 /**
  * Final statuses never regress; otherwise the later snapshot wins; in the same second a snapshot read from Stripe
- * wins; then progress, then event id, so that the order is total.
+ * wins over an event's, and of two reads the newer one (see `cannotOrder`: a read only replaces another when a
+ * disagreeing event of that second prompted it, so it was made after that event); then progress, then event id, so
+ * that the order is total.
  */
 function precedes(a: StatusSource, b: StatusSource): boolean {
   if (finalRank(a.rank) !== finalRank(b.rank)) return finalRank(a.rank) < finalRank(b.rank);
   if (a.created !== b.created) return a.created < b.created;
+  if (a.authoritative && b.authoritative) return a.rank !== b.rank;
   if (Boolean(a.authoritative) !== Boolean(b.authoritative)) return !a.authoritative;
   if (a.rank !== b.rank) return a.rank < b.rank;
   return a.eventId < b.eventId;
@@ -106,15 +109,20 @@ function finalRank(rank: number): number {
   return rank >= 100 ? 1 : 0;
 }
 
-/** Two event snapshots of the same second that disagree on a non-final status: their payloads cannot order them. */
-function cannotOrder(a: StatusSource, b: StatusSource): boolean {
+/**
+ * An event snapshot that disagrees, on a non-final status, with what is stored for the same second: the payloads
+ * cannot order them, so Stripe is asked. That holds when the stored status came from an earlier read too: a read
+ * made between two events of one second (a 3-D Secure failure a few hundred ms after `requires_action`) knows
+ * nothing of the later one, so a later disagreeing event of that second prompts a new read, which then decides.
+ * Stripe sends an event after the change it reports, so that new read is never older than the event.
+ */
+function cannotOrder(current: StatusSource, next: StatusSource): boolean {
   return (
-    !a.authoritative &&
-    !b.authoritative &&
-    a.created === b.created &&
-    finalRank(a.rank) === 0 &&
-    finalRank(b.rank) === 0 &&
-    a.rank !== b.rank
+    !next.authoritative &&
+    current.created === next.created &&
+    finalRank(current.rank) === 0 &&
+    finalRank(next.rank) === 0 &&
+    current.rank !== next.rank
   );
 }
 

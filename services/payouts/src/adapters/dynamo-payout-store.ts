@@ -4,8 +4,7 @@ import {
   GetCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { payoutKeys, putIfVersion, table, ValidationError } from '@basis/shared';
-import * as z from 'zod';
+import { payoutKeys, putIfVersion, queryPage, table } from '@basis/shared';
 import {
   ConcurrentPayoutUpdateError,
   type PayoutItem,
@@ -20,23 +19,6 @@ const itemEntity = 'payout_item';
 /** DynamoDB's limit per BatchWriteItem. */
 const batchSize = 25;
 const maxBatchAttempts = 8;
-
-const cursorSchema = z.record(z.string(), z.string());
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-
-/** A cursor is the last key of the previous page; one that is not a key of this partition is refused. */
-function decodeCursor(cursor: string, partition: string): Record<string, string> {
-  try {
-    const key = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (key.gsi1pk === partition) return key;
-  } catch {
-    // refused below
-  }
-  throw new ValidationError('cursor', 'Invalid cursor.');
-}
 
 function itemOf(record: PayoutRecord) {
   return {
@@ -125,21 +107,24 @@ export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string
     async list(clinicId, mode, page) {
       if (!index) throw new Error('The table has no gsi1.');
       const partition = payoutKeys.byDatePartition(clinicId, mode);
-      const output = await doc.send(
-        new QueryCommand({
+      // The shared paging: a forged or foreign cursor is a 400, never a DynamoDB ValidationException.
+      const found = await queryPage(
+        doc,
+        {
           TableName: tableName,
           IndexName: index.name,
           KeyConditionExpression: `${index.partitionKey} = :pk`,
           ExpressionAttributeValues: { ':pk': partition },
           ScanIndexForward: false,
-          Limit: page.limit,
-          ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, partition) } : {}),
-        }),
+        },
+        {
+          limit: page.limit,
+          cursor: page.cursor,
+          keyAttributes: [table.partitionKey, table.sortKey, index.partitionKey, index.sortKey],
+          map: (row) => payoutRecordSchema.parse(row),
+        },
       );
-      return {
-        records: (output.Items ?? []).map((row) => payoutRecordSchema.parse(row)),
-        nextCursor: encodeCursor(output.LastEvaluatedKey),
-      };
+      return { records: found.items, nextCursor: found.nextCursor };
     },
   };
 }

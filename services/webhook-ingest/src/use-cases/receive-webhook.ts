@@ -8,11 +8,15 @@ import {
   type ModeSecrets,
   NotFoundError,
   opaqueIdPattern,
+  queueForEventType,
   type SecretStore,
   type StripeEvent,
+  type StripeEventEnvelope,
+  stripeEventEnvelopeSchema,
   stripeEventSchema,
   webhookLimits,
 } from '@basis/shared';
+import type { z } from 'zod';
 import { verifyStripeSignature } from '../domain/stripe-signature.ts';
 import { enqueueEvent } from './enqueue-event.ts';
 
@@ -32,7 +36,7 @@ export interface WebhookDelivery {
 
 export type WebhookReceipt =
   | { outcome: 'enqueued'; event: StripeEvent; queue: string }
-  | { outcome: 'ignored'; event: StripeEvent };
+  | { outcome: 'ignored'; event: StripeEventEnvelope };
 
 /** A delivery refused before anything is enqueued: 400 with the reason's code. */
 class WebhookRejectedError extends BasisError {
@@ -47,14 +51,17 @@ class WebhookRejectedError extends BasisError {
   }
 }
 
-function parseEvent(rawBody: Buffer): StripeEvent {
-  let json: unknown;
+function parseJson(rawBody: Buffer): unknown {
   try {
-    json = JSON.parse(rawBody.toString('utf8'));
+    return JSON.parse(rawBody.toString('utf8'));
   } catch {
     throw new WebhookRejectedError('malformed_event', 'The body is not JSON.');
   }
-  const parsed = stripeEventSchema.safeParse(json);
+}
+
+/** Checks a parsed body against a schema; a mismatch is 400 `malformed_event` naming the first field. */
+function parseAs<T>(schema: z.ZodType<T>, json: unknown): T {
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const field = parsed.error.issues[0]?.path.join('.') || 'body';
     throw new WebhookRejectedError('malformed_event', `The body is not a Stripe event (${field}).`);
@@ -102,13 +109,17 @@ export async function receiveWebhook(
   }
   if (!check.ok) throw new WebhookRejectedError(check.code, check.message);
 
-  const event = parseEvent(delivery.rawBody);
-  if (event.livemode !== (delivery.mode === 'live')) {
+  const json = parseJson(delivery.rawBody);
+  const envelope = parseAs(stripeEventEnvelopeSchema, json);
+  if (envelope.livemode !== (delivery.mode === 'live')) {
     throw new WebhookRejectedError(
       'livemode_mismatch',
-      `A ${event.livemode ? 'live' : 'test'}-mode event was sent to the ${delivery.mode}-mode endpoint.`,
+      `A ${envelope.livemode ? 'live' : 'test'}-mode event was sent to the ${delivery.mode}-mode endpoint.`,
     );
   }
+  // Only what a worker will read must have the shape it reads; any other type is acknowledged whatever its object.
+  if (!queueForEventType(envelope.type)) return { outcome: 'ignored', event: envelope };
+  const event = parseAs(stripeEventSchema, json);
   const queue = await enqueueEvent(deps.queue, {
     clinicId: delivery.clinicId,
     mode: delivery.mode,

@@ -2,11 +2,17 @@ import type { ConnectionEntry, ConnectionRegistry } from '@basis/connect';
 import {
   type EventLedger,
   type EventQueue,
+  failureReason,
   type Logger,
+  type Metrics,
+  metricNames,
   queueForEventType,
+  relatedPaymentId,
   type SecretStore,
+  type StripeEvent,
   stripeEventSchema,
 } from '@basis/shared';
+import type Stripe from 'stripe';
 import type { EventsGateway } from '../adapters/stripe-events-gateway.ts';
 import { enqueueEvent } from './enqueue-event.ts';
 
@@ -17,60 +23,139 @@ export interface SweepDeps {
   events: EventsGateway;
   queue: EventQueue;
   logger: Logger;
+  metrics: Metrics;
   now: () => Date;
   /** Events younger than this are left to their normal delivery (and Stripe's retries). */
   settleSeconds: number;
+}
+
+/** What one sweep did: connections looked at, events healed (enqueued), connections and events that failed. */
+export interface SweepResult {
+  connections: number;
+  enqueued: number;
+  /** Connections whose sweep stopped (revoked key, Stripe down): their watermark stays. */
+  failed: number;
+  /** Events that could not be enqueued: recorded `failed` in the ledger, counted, skipped. */
+  failedEvents: number;
 }
 
 /** How far back the first sweep of a connection looks, and how much each sweep re-checks behind its watermark. */
 export const firstSweepLookbackSeconds = 3 * 86_400;
 export const sweepOverlapSeconds = 3_600;
 
-async function sweepConnection(deps: SweepDeps, connection: ConnectionEntry): Promise<number> {
+type HealOutcome = 'seen' | 'enqueued' | 'failed';
+
+/**
+ * Refusals that belong to one event, not to the queue: a shape our contract refuses, or SQS refusing the message
+ * itself (its characters, its size). Anything else (throttling, access, an outage) would fail every event alike, so
+ * it stops the connection's sweep and keeps its watermark instead of marking good events failed.
+ */
+const eventFaults: ReadonlySet<string> = new Set([
+  'ZodError',
+  'InvalidMessageContents',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+]);
+
+function isEventFault(error: unknown): boolean {
+  // SQS names its errors with or without its query-protocol prefix (`AWS.SimpleQueueService.InvalidParameterValue`).
+  return error instanceof Error && eventFaults.has(error.name.split('.').at(-1) ?? '');
+}
+
+/**
+ * One listed event: skipped when no worker handles its type or the ledger has it, else enqueued as if delivered.
+ * An event the queue refuses (its shape, its size, its characters) is recorded `failed` in the ledger
+ * with its reason and counted, so that support sees it and the sweep goes on with the others.
+ */
+async function healEvent(
+  deps: SweepDeps,
+  connection: ConnectionEntry,
+  listed: Stripe.Event,
+): Promise<HealOutcome> {
+  const { clinicId, mode } = connection;
+  if (!queueForEventType(listed.type)) return 'seen';
+  if (await deps.ledger.has(clinicId, mode, listed.created, listed.id)) return 'seen';
+  const receivedAt = deps.now();
+  try {
+    const event = stripeEventSchema.parse(listed);
+    await enqueueEvent(deps.queue, { clinicId, mode, event, receivedAt });
+    deps.metrics.count(metricNames.sweepHealed, { mode }, { clinicId, eventId: listed.id });
+    return 'enqueued';
+  } catch (error) {
+    if (!isEventFault(error)) throw error;
+    const reason = `sweep could not enqueue: ${failureReason(error)}`.slice(0, 300);
+    deps.metrics.count(metricNames.sweepFailed, { mode }, { clinicId, eventId: listed.id });
+    deps.logger.error('sweep could not enqueue an event', {
+      clinicId,
+      mode,
+      eventId: listed.id,
+      type: listed.type,
+      error,
+    });
+    const object = listed.data.object as { id?: unknown };
+    await deps.ledger
+      .record({
+        clinicId,
+        mode,
+        eventId: listed.id,
+        type: listed.type,
+        created: listed.created,
+        receivedAt: receivedAt.toISOString(),
+        outcome: 'failed',
+        reason,
+        objectId: typeof object.id === 'string' ? object.id : '',
+        // The ledger's link to its payment, so that support finds the failure under that payment's events.
+        paymentId: relatedPaymentId(listed as unknown as StripeEvent),
+      })
+      // Without its ledger entry the event is tried again by the sweeps that still overlap it: nothing is lost.
+      .catch((ledgerError: unknown) =>
+        deps.logger.error('ledger write failed', { clinicId, mode, eventId: listed.id, error: ledgerError }),
+      );
+    return 'failed';
+  }
+}
+
+async function sweepConnection(
+  deps: SweepDeps,
+  connection: ConnectionEntry,
+): Promise<{ enqueued: number; failedEvents: number }> {
+  const counts = { enqueued: 0, failedEvents: 0 };
   const secretKey = (await deps.secrets.get(connection.clinicId))?.[connection.mode]?.secretKey;
-  if (!secretKey) return 0;
+  if (!secretKey) return counts;
   const now = Math.floor(deps.now().getTime() / 1000);
   const to = now - deps.settleSeconds;
   const from =
     connection.sweptUntil === null
       ? now - firstSweepLookbackSeconds
       : connection.sweptUntil - sweepOverlapSeconds;
-  let enqueued = 0;
   for await (const listed of deps.events.eventsBetween(secretKey, from, to)) {
-    if (!queueForEventType(listed.type)) continue;
-    const event = stripeEventSchema.parse(listed);
-    if (await deps.ledger.has(connection.clinicId, connection.mode, event.created, event.id)) continue;
-    await enqueueEvent(deps.queue, {
-      clinicId: connection.clinicId,
-      mode: connection.mode,
-      event,
-      receivedAt: deps.now(),
-    });
-    enqueued++;
+    const outcome = await healEvent(deps, connection, listed);
+    if (outcome === 'enqueued') counts.enqueued++;
+    if (outcome === 'failed') counts.failedEvents++;
   }
+  // One bad event is recorded and skipped: the watermark moves, so older missed events are not held back by it.
   await deps.connections.markSwept(connection.clinicId, connection.mode, to);
-  return enqueued;
+  return counts;
 }
 
 /**
  * Missed webhooks heal by themselves: for every connected clinic and mode, the events Stripe lists (kept 30 days)
- * since the last sweep are checked against the ledger, and those no worker has seen are enqueued as if delivered.
- * An endpoint outage, a disabled endpoint or a lost delivery is caught at the next sweep; an event that is merely
- * in flight is enqueued twice at worst, which the workers recognise as a duplicate.
+ * since the last sweep are checked against the ledger, and those no worker has seen are enqueued as if delivered
+ * (counted `SweepHealedEvents`). An endpoint outage, a disabled endpoint or a lost delivery is caught at the next
+ * sweep; an event that is merely in flight is enqueued twice at worst, which the workers recognise as a duplicate.
+ * An event that cannot be enqueued is recorded failed (ledger, `SweepFailedEvents`) and skipped.
  */
-export async function sweepMissedEvents(
-  deps: SweepDeps,
-): Promise<{ connections: number; enqueued: number; failed: number }> {
-  let connections = 0;
-  let enqueued = 0;
-  let failed = 0;
+export async function sweepMissedEvents(deps: SweepDeps): Promise<SweepResult> {
+  const result: SweepResult = { connections: 0, enqueued: 0, failed: 0, failedEvents: 0 };
   for await (const connection of deps.connections.list()) {
-    connections++;
+    result.connections++;
     try {
-      enqueued += await sweepConnection(deps, connection);
+      const counts = await sweepConnection(deps, connection);
+      result.enqueued += counts.enqueued;
+      result.failedEvents += counts.failedEvents;
     } catch (error) {
       // One clinic's revoked key or Stripe outage must not stop the sweep of the others; its watermark stays.
-      failed++;
+      result.failed++;
       deps.logger.error('sweep failed for a connection', {
         clinicId: connection.clinicId,
         mode: connection.mode,
@@ -78,6 +163,6 @@ export async function sweepMissedEvents(
       });
     }
   }
-  deps.logger.info('missed-event sweep done', { connections, enqueued, failed });
-  return { connections, enqueued, failed };
+  deps.logger.info('missed-event sweep done', { ...result });
+  return result;
 }
