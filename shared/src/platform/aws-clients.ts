@@ -23,8 +23,8 @@ export function awsClients<Name extends FunctionName>(
   env: NodeJS.ProcessEnv = process.env,
 ): Omit<ClientsOf<Name>, 'stripe'> {
   const definition = functions[name];
-  const access: Partial<Record<'publicBaseUrl' | 'stripe', boolean>> & (typeof definition)['access'] =
-    definition.access;
+  const access: Partial<Record<'publicBaseUrl' | 'stripe' | 'healthCounters', boolean>> &
+    (typeof definition)['access'] = definition.access;
   const observability = createObservability(name);
   const { tracer } = observability;
   const config = readConfig(
@@ -39,7 +39,7 @@ export function awsClients<Name extends FunctionName>(
     now: () => new Date(),
     cors: { allowedOrigins: parseOrigins(config[envNames.allowedOrigins] as string) },
   };
-  if (access.table !== 'none') {
+  if (access.table !== 'none' || access.healthCounters) {
     const { [envNames.tableName]: tableName } = readConfig({ [envNames.tableName]: z.string().min(1) }, env);
     clients.table = { doc: createDocumentClient(undefined, tracer), tableName: tableName as string };
   }

@@ -1,4 +1,4 @@
-import type { ConnectionEntry, ConnectionRegistry } from '@basis/connect';
+import type { ConnectionEntry, ConnectionRegistry, HealthCounters } from '@basis/connect';
 import {
   type EventLedger,
   type EventQueue,
@@ -20,6 +20,8 @@ export interface SweepDeps {
   now: () => Date;
   /** Events younger than this are left to their normal delivery (and Stripe's retries). */
   settleSeconds: number;
+  /** What the sweep healed, per clinic and mode: connection health's `missed_events`. */
+  healthCounters: Pick<HealthCounters, 'add'>;
 }
 
 /** How far back the first sweep of a connection looks, and how much each sweep re-checks behind its watermark. */
@@ -47,6 +49,16 @@ async function sweepConnection(deps: SweepDeps, connection: ConnectionEntry): Pr
       receivedAt: deps.now(),
     });
     enqueued++;
+  }
+  // One write per connection and sweep, only when it healed something.
+  if (enqueued > 0) {
+    await deps.healthCounters.add(
+      connection.clinicId,
+      connection.mode,
+      'missed_events',
+      enqueued,
+      deps.now(),
+    );
   }
   await deps.connections.markSwept(connection.clinicId, connection.mode, to);
   return enqueued;
