@@ -54,9 +54,15 @@ describe('the webhook ingest function', () => {
     expect(environmentOf('webhookIngest')[envNames.clinicSecretPrefix]).toBe(prefix);
   });
 
-  it('has no DynamoDB permission and no table name', () => {
-    expect(actions.filter(onService('dynamodb'))).toEqual([]);
-    expect(environmentOf('webhookIngest')[envNames.tableName]).toBeUndefined();
+  it('may only add to the connection-health counters in the table (UpdateItem on HEALTH# keys)', () => {
+    const dynamoStatements = statements.filter((statement) =>
+      actionsOf(statement).some(onService('dynamodb')),
+    );
+    expect(dynamoStatements.flatMap(actionsOf)).toEqual(['dynamodb:UpdateItem']);
+    expect(dynamoStatements.map((statement) => statement.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HEALTH#*'] } },
+    ]);
+    expect(environmentOf('webhookIngest')[envNames.tableName]).toBeDefined();
   });
 });
 
@@ -66,16 +72,21 @@ describe('every function gets exactly what its topology access names', () => {
     const environment = environmentOf(name);
 
     const dynamo = actions.filter(onService('dynamodb'));
-    if (definition.access.table === 'none') expect(dynamo).toEqual([]);
+    const counters = 'healthCounters' in definition.access && definition.access.healthCounters === true;
+    if (definition.access.table === 'none') expect(dynamo).toEqual(counters ? ['dynamodb:UpdateItem'] : []);
     else expect(dynamo).toContain('dynamodb:GetItem');
-    if (definition.access.table !== 'readWrite') {
+    if (counters && definition.access.table === 'none') {
+      // Checked on its own above: UpdateItem on the health counters' keys only.
+    } else if (definition.access.table !== 'readWrite') {
       expect(dynamo.filter((action) => (tableWriteActions as readonly string[]).includes(action))).toEqual(
         [],
       );
     } else {
       expect(dynamo).toEqual(expect.arrayContaining([...tableWriteActions]));
     }
-    expect(environment[envNames.tableName] !== undefined).toBe(definition.access.table !== 'none');
+    expect(environment[envNames.tableName] !== undefined).toBe(
+      definition.access.table !== 'none' || counters,
+    );
 
     const secrets = actions.filter(onService('secretsmanager'));
     if (definition.access.secrets === 'none') expect(secrets).toEqual([]);

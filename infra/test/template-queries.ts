@@ -13,6 +13,7 @@ export interface PolicyStatementJson {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 export function logicalIdOf(element: { node: { defaultChild?: unknown } }): string {

@@ -71,33 +71,42 @@ export function startQueuePoller(options: {
   let inFlight = 0;
   const abort = new AbortController();
 
-  const loop = async () => {
-    while (running) {
-      let messages: Message[] = [];
-      try {
-        const output = await options.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: options.queueUrl,
-            MaxNumberOfMessages: Math.min(10, options.batchSize),
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-          { abortSignal: abort.signal },
-        );
-        messages = output.Messages ?? [];
-      } catch (error) {
-        if (!running) return;
+  /** One long poll; undefined when it failed (reported, then a short pause before the next). */
+  const receive = async (): Promise<Message[] | undefined> => {
+    try {
+      const output = await options.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: options.queueUrl,
+          MaxNumberOfMessages: Math.min(10, options.batchSize),
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+        { abortSignal: abort.signal },
+      );
+      return output.Messages ?? [];
+    } catch (error) {
+      if (running) {
         options.onError?.(error);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
       }
+      return undefined;
+    }
+  };
+
+  const announceIdle = () => {
+    if (inFlight > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const loop = async () => {
+    while (running) {
+      const messages = await receive();
+      if (!messages) continue;
       if (messages.length === 0) {
-        if (inFlight === 0) {
-          const waiters = idleWaiters;
-          idleWaiters = [];
-          for (const resolve of waiters) resolve();
-        }
+        announceIdle();
         continue;
       }
       inFlight++;

@@ -9,7 +9,9 @@ const entries = Object.entries(functions) as Array<[string, FunctionDefinition]>
 /** The environment the stack gives a function: exactly what its `access` in the topology grants. */
 function environmentOf(definition: FunctionDefinition): Record<string, string> {
   return {
-    ...(definition.access.table === 'none' ? {} : { [envNames.tableName]: 'basis-table' }),
+    ...(definition.access.table === 'none' && !definition.access.healthCounters
+      ? {}
+      : { [envNames.tableName]: 'basis-table' }),
     ...(definition.access.secrets === 'none' ? {} : { [envNames.clinicSecretPrefix]: 'basis/clinics/' }),
     ...(definition.access.publicBaseUrl ? { [envNames.publicBaseUrl]: 'https://payments.example.com' } : {}),
     ...Object.fromEntries(

@@ -21,6 +21,7 @@ export * from './http/request-input.ts';
 export * from './http/route-kit.ts';
 export * from './ledger/dynamo-event-ledger.ts';
 export * from './ledger/event-ledger.ts';
+export * from './ledger/ledger-health.ts';
 export * from './observability/logger.ts';
 export * from './observability/metrics.ts';
 export * from './observability/observability.ts';

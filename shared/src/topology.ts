@@ -17,6 +17,12 @@ export interface FunctionAccess {
   publicBaseUrl?: boolean;
   /** Calls Stripe (with the clinic's key): only these functions bundle the Stripe SDK. */
   stripe?: boolean;
+  /**
+   * Adds to the connection-health counters (`healthCounterKeys`) and nothing else in the table: for a function
+   * with `table: 'none'` on the public path (webhook ingest counts refused signatures), granted UpdateItem on
+   * those items only.
+   */
+  healthCounters?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -63,7 +69,7 @@ export const functions = {
     description: 'Verifies Stripe webhooks and routes them to the worker queues',
     memoryMb: 512,
     timeoutSeconds: 10,
-    access: { table: 'none', secrets: 'read', sendsTo: allQueueNames },
+    access: { table: 'none', secrets: 'read', sendsTo: allQueueNames, healthCounters: true },
   },
   eventSweeper: {
     service: 'webhook-ingest',
@@ -256,6 +262,18 @@ export const httpRoutes: readonly RouteDefinition[] = [
   {
     method: 'DELETE',
     path: '/v1/clinics/{clinicId}/stripe/{mode}',
+    function: 'connectApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/stripe/{mode}/health',
+    function: 'connectApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/clinics/{clinicId}/stripe/{mode}/webhook/repair',
     function: 'connectApi',
     auth: { kind: 'jwt', roles: ['clinic_admin'] },
   },

@@ -1,9 +1,17 @@
-import { type ClientsOf, jwtHttpFunction, stripeApiVersion, type TableClients } from '@basis/shared';
+import {
+  type ClientsOf,
+  dynamoLedgerHealthReader,
+  jwtHttpFunction,
+  stripeApiVersion,
+  type TableClients,
+} from '@basis/shared';
 import { dynamoClinicLock } from './adapters/dynamo-clinic-lock.ts';
 import { dynamoConnectionRegistry } from './adapters/dynamo-connection-registry.ts';
+import { dynamoHealthCounters } from './adapters/dynamo-health-counters.ts';
+import { dynamoHealthStore } from './adapters/dynamo-health-store.ts';
 import { stripeConnectGateway } from './adapters/stripe-connect-gateway.ts';
 import { connectRoutes } from './connect-routes.ts';
-import type { ConnectionRegistry } from './ports.ts';
+import type { ConnectionRegistry, HealthCounters } from './ports.ts';
 
 /**
  * The Stripe connection API function. It reads, changes and writes a clinic's secret, so it reads the secret store
@@ -23,6 +31,9 @@ export function buildConnectApi(clients: ClientsOf<'connectApi'>) {
       apiVersion: stripeApiVersion,
       logger: clients.observability.logger,
       now: clients.now,
+      healthCounters: dynamoHealthCounters(doc, tableName),
+      healthStore: dynamoHealthStore(doc, tableName),
+      ledger: dynamoLedgerHealthReader(doc, tableName),
     },
     routes: connectRoutes,
   });
@@ -31,4 +42,9 @@ export function buildConnectApi(clients: ClientsOf<'connectApi'>) {
 /** Which clinics have connected which modes: what the missed-event sweep walks. */
 export function buildConnectionRegistry(table: TableClients): ConnectionRegistry {
   return dynamoConnectionRegistry(table.doc, table.tableName);
+}
+
+/** The connection-health counters: ingest adds refused signatures, the sweep the events it healed. */
+export function buildHealthCounters(table: TableClients): HealthCounters {
+  return dynamoHealthCounters(table.doc, table.tableName);
 }

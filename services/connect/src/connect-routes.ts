@@ -2,6 +2,8 @@ import { type JwtRoute, jsonResponse, noContent, parseJsonBody } from '@basis/sh
 import { connectBodySchema } from './domain/connection.ts';
 import type { ConnectDeps } from './ports.ts';
 import { connectStripe, disconnectStripe, parseMode, stripeConnections } from './use-cases/connect-stripe.ts';
+import { connectionHealth } from './use-cases/connection-health.ts';
+import { repairWebhook } from './use-cases/repair-webhook.ts';
 
 /** The Stripe connection API's routes, by API Gateway routeKey. */
 export const connectRoutes: Readonly<Record<string, JwtRoute<ConnectDeps>>> = {
@@ -15,5 +17,13 @@ export const connectRoutes: Readonly<Record<string, JwtRoute<ConnectDeps>>> = {
   'DELETE /v1/clinics/{clinicId}/stripe/{mode}': async (deps, { event, caller }) => {
     await disconnectStripe(deps, { clinicId: caller.clinicId, mode: parseMode(event.pathParameters?.mode) });
     return noContent();
+  },
+  'GET /v1/clinics/{clinicId}/stripe/{mode}/health': async (deps, { event, caller }) => {
+    const mode = parseMode(event.pathParameters?.mode);
+    return jsonResponse(200, await connectionHealth(deps, { clinicId: caller.clinicId, mode }));
+  },
+  'POST /v1/clinics/{clinicId}/stripe/{mode}/webhook/repair': async (deps, { event, caller }) => {
+    const mode = parseMode(event.pathParameters?.mode);
+    return jsonResponse(200, await repairWebhook(deps, { clinicId: caller.clinicId, mode }));
   },
 };

@@ -2,6 +2,6 @@
  * @basis/connect: connects a clinic's own Stripe account per mode (keys verified and kept in Secrets Manager,
  * managed webhook endpoints, secret rolls, disconnect) and keeps the registry of connected clinics.
  */
-export { buildConnectApi, buildConnectionRegistry } from './build.ts';
+export { buildConnectApi, buildConnectionRegistry, buildHealthCounters } from './build.ts';
 export type { ConnectionEntry } from './domain/connection-registry.ts';
-export type { ConnectionRegistry } from './ports.ts';
+export type { ConnectionRegistry, HealthCounterKind, HealthCounters } from './ports.ts';

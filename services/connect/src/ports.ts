@@ -1,4 +1,5 @@
-import type { Logger, Mode, SecretStore } from '@basis/shared';
+import type { LedgerHealthReader, Logger, Mode, SecretStore } from '@basis/shared';
+import type { CountFacts, LastKnownHealth, WebhookEndpointFacts } from './domain/connection-health.ts';
 import type { ConnectionEntry } from './domain/connection-registry.ts';
 /** Runs work for one clinic at a time; answers undefined, without running it, when the clinic is busy. */
 export type ClinicLock = <T>(clinicId: string, work: () => Promise<T>) => Promise<T | undefined>;
@@ -28,6 +29,35 @@ export interface ConnectGateway {
   ): Promise<{ endpointId: string; secret: string }>;
   /** Deletes an endpoint; one that no longer exists is not an error. */
   deleteWebhookEndpoint(secretKey: string, endpointId: string): Promise<void>;
+  /** An endpoint of the account, or null when it does not exist (deleted). */
+  webhookEndpoint(secretKey: string, endpointId: string): Promise<WebhookEndpointFacts | null>;
+  /** Every endpoint of the account; throws StripePermissionDeniedError for a key that may not list them. */
+  webhookEndpoints(secretKey: string): Promise<WebhookEndpointFacts[]>;
+}
+
+/** What the health counters count, per clinic and mode and hour. */
+export type HealthCounterKind = 'signature_failures' | 'missed_events';
+
+/**
+ * Small counters per clinic, mode, kind and hour (items with a TTL), written only when something went wrong, so
+ * the good path pays nothing: webhook ingest adds refused signatures, the sweep the events it healed.
+ */
+export interface HealthCounters {
+  /** Adds `count` at time `at` (one UpdateItem). */
+  add(clinicId: string, mode: Mode, kind: HealthCounterKind, count: number, at: Date): Promise<void>;
+  /** The count since `since` (hour items whose last addition is at or after it) up to `now`. */
+  since(clinicId: string, mode: Mode, kind: HealthCounterKind, since: Date, now: Date): Promise<CountFacts>;
+}
+
+/** A mode's last health, with the connection it was computed for (`setUpAt`): a newer connection hides it. */
+export interface StoredHealth extends LastKnownHealth {
+  setUpAt: string;
+}
+
+/** The last health check of each mode, for `GET …/stripe`. */
+export interface HealthStore {
+  save(clinicId: string, mode: Mode, health: StoredHealth): Promise<void>;
+  lastKnown(clinicId: string): Promise<Partial<Record<Mode, StoredHealth>>>;
 }
 
 /** The clinics and modes that are connected: written by connect and disconnect, walked by the sweep. */
@@ -51,4 +81,7 @@ export interface ConnectDeps {
   apiVersion: string;
   logger: Logger;
   now: () => Date;
+  healthCounters: HealthCounters;
+  healthStore: HealthStore;
+  ledger: LedgerHealthReader;
 }

@@ -1,19 +1,25 @@
-import { buildConnectionRegistry } from '@basis/connect';
+import { buildConnectionRegistry, buildHealthCounters } from '@basis/connect';
 import { type ClientsOf, dynamoEventLedger, publicHttpFunction, scheduledFunction } from '@basis/shared';
 import { stripeEventsGateway } from './adapters/stripe-events-gateway.ts';
 import { healthRoutes, ingestRoutes } from './ingest-routes.ts';
+import { boundedSignatureFailureCounter } from './use-cases/count-signature-failures.ts';
 import { sweepMissedEvents } from './use-cases/sweep-missed-events.ts';
 
 /** Webhook ingest: verify, route, enqueue, answer; nothing else on Stripe's path. */
 export function buildWebhookIngest(clients: ClientsOf<'webhookIngest'>) {
+  const logger = clients.observability.logger;
   return publicHttpFunction({
     observability: clients.observability,
     deps: {
       secrets: clients.secrets.cached,
       queue: clients.queue,
-      logger: clients.observability.logger,
+      logger,
       metrics: clients.observability.metrics,
       now: clients.now,
+      signatureFailures: boundedSignatureFailureCounter(buildHealthCounters(clients.table), {
+        now: clients.now,
+        onError: (error) => logger.error('signature failure count not written', { error }),
+      }),
     },
     routes: ingestRoutes,
   });
@@ -36,6 +42,7 @@ export function buildEventSweeper(clients: ClientsOf<'eventSweeper'>, options: S
     connections: buildConnectionRegistry(clients.table),
     secrets: clients.secrets.cached,
     ledger: dynamoEventLedger(clients.table.doc, clients.table.tableName),
+    healthCounters: buildHealthCounters(clients.table),
     events: stripeEventsGateway(clients.stripe),
     queue: clients.queue,
     logger: clients.observability.logger,

@@ -8,11 +8,14 @@ import {
   NotFoundError,
   type PublicRoute,
 } from '@basis/shared';
+import type { SignatureFailureCounter } from './use-cases/count-signature-failures.ts';
 import { type ReceiveWebhookDeps, receiveWebhook } from './use-cases/receive-webhook.ts';
 
 export interface IngestDeps extends ReceiveWebhookDeps {
   logger: Logger;
   metrics: Metrics;
+  /** Refused signatures per clinic and mode, for connection health (bounded writes). */
+  signatureFailures: SignatureFailureCounter;
 }
 
 /**
@@ -52,6 +55,7 @@ const receiveStripeWebhook: PublicRoute<IngestDeps> = async (deps, { event }) =>
     if (error instanceof BasisError) {
       deps.metrics.count(metricNames.webhookRefused, { reason: error.code }, { clinicId, mode });
       deps.logger.warn('webhook refused', { clinicId, mode, code: error.code });
+      if (error.code === 'invalid_signature') await deps.signatureFailures.record(clinicId, mode);
       throw error;
     }
     deps.metrics.count(metricNames.webhookEnqueueFailed, { mode }, { clinicId });

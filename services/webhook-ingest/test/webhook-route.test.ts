@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClinicSecrets, EventQueue, HttpEvent, SecretStore, WebhookEventMessage } from '@basis/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../../local/src/lambda-context.ts';
@@ -22,6 +23,14 @@ function memorySecrets(initial: ClinicSecrets[]): SecretStore {
 }
 
 let sent: WebhookEventMessage[];
+/** Every table command ingest sends: only counter updates for refused signatures are expected. */
+let tableCommands: Array<{ name: string; input: Record<string, unknown> }>;
+const doc = {
+  send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+    tableCommands.push({ name: command.constructor.name, input: command.input });
+    return {};
+  },
+} as unknown as DynamoDBDocumentClient;
 let queueFails: boolean;
 let secrets: SecretStore;
 const queue: EventQueue = {
@@ -39,6 +48,7 @@ function route() {
     cors: { allowedOrigins: [] },
     secrets: { cached: secrets, uncached: secrets },
     queue,
+    table: { doc, tableName: 'table' },
   });
 }
 
@@ -72,6 +82,7 @@ const succeeded = JSON.stringify(fixtureEvent('payment_intent.succeeded'));
 
 beforeEach(() => {
   sent = [];
+  tableCommands = [];
   queueFails = false;
   secrets = memorySecrets([{ clinicId, test: testModeSecrets(secret) }]);
 });
@@ -188,6 +199,27 @@ describe('webhook ingest', () => {
       expect(sent).toHaveLength(0);
     },
   );
+
+  it('writes nothing to the table for good, ignored or malformed deliveries', async () => {
+    await post(webhookEvent(succeeded));
+    await post(webhookEvent(JSON.stringify({ ...JSON.parse(succeeded), type: 'customer.created' })));
+    await post(webhookEvent('{"id": evt_'));
+    await post(webhookEvent(succeeded, { clinic: 'clinic_unknown' }));
+    expect(tableCommands).toEqual([]);
+  });
+
+  it('counts a delivery refused for its signature with one counter update for the clinic and mode', async () => {
+    const forged = stripeSignatureHeader(succeeded, 'whsec_other', nowSeconds);
+    expect((await post(webhookEvent(succeeded, { header: forged }))).status).toBe(400);
+    expect(tableCommands).toHaveLength(1);
+    expect(tableCommands[0]).toMatchObject({
+      name: 'UpdateCommand',
+      input: {
+        Key: { pk: `HEALTH#${clinicId}#test`, sk: 'signature_failures#2026-11-26T12' },
+        ExpressionAttributeValues: expect.objectContaining({ ':count': 1 }),
+      },
+    });
+  });
 
   it('answers 503 when the event cannot be enqueued, so that Stripe retries', async () => {
     queueFails = true;

@@ -11,6 +11,8 @@ import type { Mode } from '../vocabulary.ts';
  * - a saved card:        pk CLINIC#<clinicId>  sk CARD#<mode>#<paymentMethodId>
  *   a customer's cards   gsi1pk CLINIC#<clinicId>#<mode>#CARDS#<customerId>  gsi1sk <paymentMethodId>
  * - a connection:        pk CONNECTIONS  sk <clinicId>#<mode>   (what the missed-event sweep walks)
+ * - a health counter:    pk HEALTH#<clinicId>#<mode>  sk <kind>#<yyyy-mm-ddThh>   (one item per hour, TTL)
+ * - a mode's last health: pk CLINIC#<clinicId>  sk CONNECTION_HEALTH#<mode>
  * - the event ledger:    pk CLINIC#<clinicId>#<mode>#EVENTS  sk <created, 10 digits>#<eventId>
  * - a payout:            pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYOUTS  gsi1sk <createdAt>#<payoutId>
@@ -89,4 +91,21 @@ export const payoutKeys = {
 export const connectionKey = (clinicId: string, mode: Mode) => ({
   pk: 'CONNECTIONS',
   sk: `${clinicId}#${mode}`,
+});
+
+/** Partition-key prefix of the health counters: webhook ingest may update items under it and nothing else. */
+export const healthCounterPartitionPrefix = 'HEALTH#';
+
+export const healthCounterKeys = {
+  partition: (clinicId: string, mode: Mode) => `${healthCounterPartitionPrefix}${clinicId}#${mode}`,
+  /** `hour` is an ISO hour, `yyyy-mm-ddThh` (UTC). */
+  bucket: (clinicId: string, mode: Mode, kind: string, hour: string) => ({
+    pk: `${healthCounterPartitionPrefix}${clinicId}#${mode}`,
+    sk: `${kind}#${hour}`,
+  }),
+};
+
+export const connectionHealthKey = (clinicId: string, mode: Mode) => ({
+  pk: `CLINIC#${clinicId}`,
+  sk: `CONNECTION_HEALTH#${mode}`,
 });

@@ -28,6 +28,7 @@ export const errorStatusByCode = {
   payment_not_refundable: 409,
   booking_payment_conflict: 409,
   request_in_progress: 409,
+  webhook_not_managed: 409,
   payment_method_not_owned: 422,
   refund_exceeds_remaining: 422,
   refund_rejected: 422,

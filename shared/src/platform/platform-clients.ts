@@ -46,7 +46,11 @@ type Access<Name extends FunctionName> = (typeof functions)[Name]['access'];
  * so on. A composition root that reaches for a client its function is not granted does not compile.
  */
 export type ClientsOf<Name extends FunctionName> = Pick<PlatformClients, 'observability' | 'now' | 'cors'> &
-  (Access<Name>['table'] extends 'none' ? unknown : Pick<PlatformClients, 'table'>) &
+  (Access<Name>['table'] extends 'none'
+    ? Access<Name> extends { healthCounters: true }
+      ? Pick<PlatformClients, 'table'>
+      : unknown
+    : Pick<PlatformClients, 'table'>) &
   (Access<Name>['secrets'] extends 'none' ? unknown : Pick<PlatformClients, 'secrets'>) &
   (Access<Name>['sendsTo'] extends readonly [] ? unknown : Pick<PlatformClients, 'queue'>) &
   (Access<Name> extends { stripe: true } ? Pick<PlatformClients, 'stripe'> : unknown) &

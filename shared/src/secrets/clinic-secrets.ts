@@ -19,6 +19,11 @@ export const modeSecretsSchema = z.object({
     managed: z.boolean(),
     endpointId: z.string().nullable(),
     url: z.string().nullable(),
+    /**
+     * When the current endpoint and signing secret were set up by a repair (connect sets `connectedAt`): connection
+     * health judges webhook trouble only since then, so the trouble a repair fixed stops counting.
+     */
+    repairedAt: z.iso.datetime().optional(),
   }),
   connectedAt: z.iso.datetime(),
 });

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { callStripe } from '@basis/shared';
 import type Stripe from 'stripe';
+import type { WebhookEndpointFacts } from '../domain/connection-health.ts';
 import type { ConnectGateway } from '../ports.ts';
+
+function endpointFacts(endpoint: Stripe.WebhookEndpoint): WebhookEndpointFacts {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    status: endpoint.status === 'enabled' ? 'enabled' : 'disabled',
+    enabledEvents: endpoint.enabled_events,
+  };
+}
 
 const permissionProbes: ReadonlyArray<[string, (stripe: Stripe, apiKey: string) => Promise<unknown>]> = [
   ['customers', (stripe, apiKey) => stripe.customers.list({ limit: 1 }, { apiKey })],
@@ -97,6 +107,34 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
       } catch (error) {
         if (error instanceof Error && error.name === 'StripeObjectMissingError') return;
         throw error;
+      }
+    },
+
+    async webhookEndpoint(secretKey, endpointId) {
+      try {
+        return endpointFacts(
+          await callStripe(() => stripe.webhookEndpoints.retrieve(endpointId, {}, { apiKey: secretKey })),
+        );
+      } catch (error) {
+        if (error instanceof Error && error.name === 'StripeObjectMissingError') return null;
+        throw error;
+      }
+    },
+
+    async webhookEndpoints(secretKey) {
+      const endpoints: WebhookEndpointFacts[] = [];
+      let startingAfter: string | undefined;
+      for (;;) {
+        const page = await callStripe(() =>
+          stripe.webhookEndpoints.list(
+            { limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) },
+            { apiKey: secretKey },
+          ),
+        );
+        endpoints.push(...page.data.map(endpointFacts));
+        const last = page.data.at(-1);
+        if (!page.has_more || !last) return endpoints;
+        startingAfter = last.id;
       }
     },
   };

@@ -21,6 +21,7 @@ import {
   nextGenerations,
   rollWebhookSecrets,
 } from '../domain/connection.ts';
+import { webhookSetUpAt } from '../domain/connection-health.ts';
 import type { ConnectDeps } from '../ports.ts';
 
 /** Stripe refused the key, or the publishable key belongs elsewhere: 400 `invalid_stripe_key`, naming the field. */
@@ -34,7 +35,11 @@ class InvalidStripeKeyError extends BasisError {
  * Connect and disconnect read, change and write the clinic's one secret: one at a time per clinic, or two
  * requests (test and live at the same moment) could each write over the other's mode.
  */
-async function exclusively<T>(deps: ConnectDeps, clinicId: string, work: () => Promise<T>): Promise<T> {
+export async function exclusively<T>(
+  deps: ConnectDeps,
+  clinicId: string,
+  work: () => Promise<T>,
+): Promise<T> {
   let ran = false;
   const result = await deps.lock(clinicId, async () => {
     ran = true;
@@ -165,10 +170,32 @@ export async function connectStripe(
   });
 }
 
-/** `GET /v1/clinics/{clinicId}/stripe`: both modes, never a secret. */
-export async function stripeConnections(deps: Pick<ConnectDeps, 'secrets'>, clinicId: string) {
-  const secrets = await deps.secrets.get(clinicId);
-  return { test: connectionView('test', secrets?.test), live: connectionView('live', secrets?.live) };
+/**
+ * `GET /v1/clinics/{clinicId}/stripe`: both modes, never a secret, each connected mode with its last known `health`
+ * (null until a health check ran for the current endpoint and secret).
+ */
+export async function stripeConnections(
+  deps: Pick<ConnectDeps, 'secrets' | 'healthStore'>,
+  clinicId: string,
+) {
+  const [secrets, health] = await Promise.all([
+    deps.secrets.get(clinicId),
+    deps.healthStore.lastKnown(clinicId),
+  ]);
+  const view = (mode: Mode) => {
+    const modeSecrets = secrets?.[mode];
+    const connection = connectionView(mode, modeSecrets);
+    if (!modeSecrets || connection.status !== 'connected') return connection;
+    const stored = health[mode];
+    const current = stored && stored.setUpAt === webhookSetUpAt(modeSecrets) ? stored : undefined;
+    return {
+      ...connection,
+      health: current
+        ? { status: current.status, checkedAt: current.checkedAt, failing: current.failing }
+        : null,
+    };
+  };
+  return { test: view('test'), live: view('live') };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   stripeEventSchema,
   webhookLimits,
 } from '@basis/shared';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { verifyStripeSignature } from '../domain/stripe-signature.ts';
 import { enqueueEvent } from './enqueue-event.ts';
 

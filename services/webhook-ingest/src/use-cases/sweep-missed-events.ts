@@ -1,4 +1,4 @@
-import type { ConnectionEntry, ConnectionRegistry } from '@basis/connect';
+import type { ConnectionEntry, ConnectionRegistry, HealthCounters } from '@basis/connect';
 import {
   type EventLedger,
   type EventQueue,
@@ -27,6 +27,8 @@ export interface SweepDeps {
   now: () => Date;
   /** Events younger than this are left to their normal delivery (and Stripe's retries). */
   settleSeconds: number;
+  /** What the sweep healed, per clinic and mode: connection health's `missed_events`. */
+  healthCounters: Pick<HealthCounters, 'add'>;
 }
 
 /** What one sweep did: connections looked at, events healed (enqueued), connections and events that failed. */
@@ -132,6 +134,16 @@ async function sweepConnection(
     const outcome = await healEvent(deps, connection, listed);
     if (outcome === 'enqueued') counts.enqueued++;
     if (outcome === 'failed') counts.failedEvents++;
+  }
+  // One write per connection and sweep, only when it healed something.
+  if (counts.enqueued > 0) {
+    await deps.healthCounters.add(
+      connection.clinicId,
+      connection.mode,
+      'missed_events',
+      counts.enqueued,
+      deps.now(),
+    );
   }
   // One bad event is recorded and skipped: the watermark moves, so older missed events are not held back by it.
   await deps.connections.markSwept(connection.clinicId, connection.mode, to);

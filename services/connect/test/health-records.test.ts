@@ -1,0 +1,92 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localAwsConfig } from '../../../local/src/local-aws.ts';
+import { createTable } from '../../../local/src/provision.ts';
+import { createDocumentClient } from '../../../shared/src/dynamo/document-client.ts';
+import { dynamoEventLedger, dynamoLedgerHealthReader, type LedgerEntry } from '../../../shared/src/index.ts';
+import { dynamoHealthCounters } from '../src/adapters/dynamo-health-counters.ts';
+
+const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
+const doc = createDocumentClient(dynamo);
+const tableName = `health-${Math.random().toString(36).slice(2)}`;
+const counters = dynamoHealthCounters(doc, tableName);
+
+beforeAll(() => createTable(dynamo, tableName));
+afterAll(() => dynamo.destroy());
+
+const at = (iso: string) => new Date(iso);
+
+describe('the health counters', () => {
+  it('adds per clinic, mode, kind and hour, and counts only hours with additions inside the window', async () => {
+    await counters.add('clinic_a', 'test', 'signature_failures', 1, at('2026-11-25T09:10:00Z'));
+    await counters.add('clinic_a', 'test', 'signature_failures', 3, at('2026-11-26T10:05:00Z'));
+    await counters.add('clinic_a', 'test', 'signature_failures', 2, at('2026-11-26T11:30:00Z'));
+    await counters.add('clinic_a', 'test', 'missed_events', 7, at('2026-11-26T11:31:00Z'));
+    await counters.add('clinic_a', 'live', 'signature_failures', 5, at('2026-11-26T11:32:00Z'));
+    await counters.add('clinic_b', 'test', 'signature_failures', 9, at('2026-11-26T11:33:00Z'));
+    const now = at('2026-11-26T12:00:00Z');
+
+    expect(
+      await counters.since('clinic_a', 'test', 'signature_failures', at('2026-11-25T12:00:00Z'), now),
+    ).toEqual({
+      count: 5,
+      lastAt: '2026-11-26T11:30:00.000Z',
+    });
+    // A window starting inside the 10:00 hour after its last addition leaves that hour out.
+    expect(
+      await counters.since('clinic_a', 'test', 'signature_failures', at('2026-11-26T10:06:00Z'), now),
+    ).toEqual({
+      count: 2,
+      lastAt: '2026-11-26T11:30:00.000Z',
+    });
+    expect(
+      await counters.since('clinic_a', 'test', 'signature_failures', at('2026-11-26T11:31:00Z'), now),
+    ).toEqual({
+      count: 0,
+      lastAt: null,
+    });
+    expect(
+      (await counters.since('clinic_a', 'test', 'missed_events', at('2026-11-25T12:00:00Z'), now)).count,
+    ).toBe(7);
+  });
+});
+
+describe('the ledger as connection health reads it', () => {
+  const ledger = dynamoEventLedger(doc, tableName);
+  const reader = dynamoLedgerHealthReader(doc, tableName);
+  const entry = (eventId: string, created: number, outcome: LedgerEntry['outcome']): LedgerEntry => ({
+    clinicId: 'clinic_l',
+    mode: 'test',
+    eventId,
+    type: 'payment_intent.succeeded',
+    created,
+    receivedAt: new Date(created * 1000).toISOString(),
+    outcome,
+    reason: outcome === 'failed' ? 'Error: boom' : null,
+    objectId: 'pi_1',
+    paymentId: 'pi_1',
+  });
+
+  it('finds failed events in the window, not those a retry settled, and the newest event received', async () => {
+    await ledger.record(entry('evt_old_failed', 1_000, 'failed'));
+    await ledger.record(entry('evt_failed', 2_000, 'failed'));
+    await ledger.record(entry('evt_retried', 2_100, 'failed'));
+    await ledger.record(entry('evt_retried', 2_100, 'applied'));
+    await ledger.record(entry('evt_applied', 2_200, 'applied'));
+
+    const failed = await reader.failedEventsSince('clinic_l', 'test', 1_500, 100);
+    expect(failed).toEqual({
+      count: 1,
+      examples: [{ eventId: 'evt_failed', type: 'payment_intent.succeeded', reason: 'Error: boom' }],
+      truncated: false,
+      entriesRead: 3,
+    });
+    expect(await reader.failedEventsSince('clinic_l', 'test', 0, 2)).toMatchObject({
+      truncated: true,
+      entriesRead: 2,
+      count: 0,
+    });
+    expect(await reader.lastEventReceivedAt('clinic_l', 'test')).toBe(new Date(2_200_000).toISOString());
+    expect(await reader.lastEventReceivedAt('clinic_l', 'live')).toBeNull();
+  });
+});
