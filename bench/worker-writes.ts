@@ -81,7 +81,7 @@ export async function benchWorkerWrites(payments: number) {
     const worker = buildPaymentsWorker({
       table: { doc: createDocumentClient(dynamo), tableName: 'bench' },
       secrets: { cached: noSecrets, uncached: noSecrets },
-      stripe: createStripeClient({ BASIS_STRIPE_API_URL: 'http://127.0.0.1:9' }),
+      stripe: createStripeClient('paymentsWorker', { BASIS_STRIPE_API_URL: 'http://127.0.0.1:9' }),
       observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
       cors: { allowedOrigins: [] },
       now: () => new Date(),

@@ -16,7 +16,7 @@ import type { ClientsOf, PlatformClients } from './platform-clients.ts';
  * The AWS side of a function's clients, built once per container at init from the environment the stack set for
  * exactly this function's access (a missing variable fails the cold start, naming it). Every AWS SDK client is
  * traced (Powertools Tracer). The Stripe client is not built here: only functions that call Stripe import it, so the
- * others' bundles stay small; their entries add `createStripeClient()`.
+ * others' bundles stay small; their entries add `createStripeClient(<function name>)`.
  */
 export function awsClients<Name extends FunctionName>(
   name: Name,

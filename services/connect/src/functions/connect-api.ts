@@ -1,4 +1,7 @@
 import { awsClients, createStripeClient } from '@basis/shared';
 import { buildConnectApi } from '../build.ts';
 
-export const handler = buildConnectApi({ ...awsClients('connectApi'), stripe: createStripeClient() });
+export const handler = buildConnectApi({
+  ...awsClients('connectApi'),
+  stripe: createStripeClient('connectApi'),
+});

@@ -1,4 +1,7 @@
 import { awsClients, createStripeClient } from '@basis/shared';
 import { buildPayoutsWorker } from '../build.ts';
 
-export const handler = buildPayoutsWorker({ ...awsClients('payoutsWorker'), stripe: createStripeClient() });
+export const handler = buildPayoutsWorker({
+  ...awsClients('payoutsWorker'),
+  stripe: createStripeClient('payoutsWorker'),
+});
