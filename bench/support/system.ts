@@ -146,7 +146,7 @@ export function paymentsWorker(dynamo: DynamoDBClient, tableName: string) {
   return buildPaymentsWorker({
     table: { doc: createDocumentClient(dynamo), tableName },
     secrets: { cached: noSecrets, uncached: noSecrets },
-    stripe: createStripeClient({ [envNames.stripeApiUrl]: 'http://127.0.0.1:9' }),
+    stripe: createStripeClient('paymentsWorker', { [envNames.stripeApiUrl]: 'http://127.0.0.1:9' }),
     observability: silent('paymentsWorker'),
     cors: { allowedOrigins: [] },
     now: () => new Date(),

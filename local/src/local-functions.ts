@@ -19,8 +19,10 @@ import type { HttpFunction } from './api-gateway-server.ts';
 import type { SqsFunction } from './sqs-poller.ts';
 
 /** The emulators' clients: one set for the whole local stack. */
-export interface LocalClients extends Omit<PlatformClients, 'observability' | 'queue'> {
+export interface LocalClients extends Omit<PlatformClients, 'observability' | 'queue' | 'stripe'> {
   sqs: SQSClient;
+  /** A Stripe client per function, with that function's timeouts and retries (as its Lambda entry makes it). */
+  stripeFor: (name: FunctionName) => PlatformClients['stripe'];
   queueUrls: Record<QueueName, string>;
   observability: (service: string) => Observability;
 }
@@ -55,7 +57,12 @@ export function createLocalFunctions(
   const clientsOf = (name: FunctionName): PlatformClients => {
     const granted = functions[name].access.sendsTo;
     const queueUrls = Object.fromEntries(granted.map((queue) => [queue, local.queueUrls[queue]]));
-    return { ...local, observability: local.observability(name), queue: sqsEventQueue(local.sqs, queueUrls) };
+    return {
+      ...local,
+      observability: local.observability(name),
+      queue: sqsEventQueue(local.sqs, queueUrls),
+      stripe: local.stripeFor(name),
+    };
   };
   return {
     http: {

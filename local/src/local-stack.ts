@@ -91,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         string
       >,
       secrets: { cached: secrets, uncached: writeThrough(fileStore, secrets) },
-      stripe: createStripeClient({ [envNames.stripeApiUrl]: options.stripeApiUrl }),
+      stripeFor: (name) => createStripeClient(name, { [envNames.stripeApiUrl]: options.stripeApiUrl }),
       publicBaseUrl: api.url,
       cors: { allowedOrigins: options.allowedOrigins ?? [] },
       observability,

@@ -339,6 +339,12 @@ export const httpRoutes: readonly RouteDefinition[] = [
   },
   {
     method: 'POST',
+    path: '/v1/clinics/{clinicId}/payments/{paymentId}/cancel',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'POST',
     path: '/v1/clinics/{clinicId}/payments/{paymentId}/refunds',
     function: 'refundsApi',
     auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },

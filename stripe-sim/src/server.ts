@@ -182,8 +182,23 @@ class SimulatorServer {
     return { ...answer, headers };
   }
 
-  /** Authenticates, routes and checks permissions, then runs the call under its idempotency key. */
+  /** Runs the call; then loses its answer when a `/_sim/faults` entry says so (the work, or its replay, is done). */
   private runApi(request: http.IncomingMessage, call: ApiCall): { status: number; body: string } {
+    const result = this.runApiCall(request, call);
+    const lost = call.account?.lostAnswers.find(
+      (fault) => fault.remaining > 0 && fault.method === call.method && fault.path === call.pathname,
+    );
+    if (!lost) return result;
+    lost.remaining -= 1;
+    return errorAnswer(
+      apiError('An unexpected error occurred (simulated: the answer was lost).'),
+      call.requestId,
+      this.core.options.log,
+    );
+  }
+
+  /** Authenticates, routes and checks permissions, then runs the call under its idempotency key. */
+  private runApiCall(request: http.IncomingMessage, call: ApiCall): { status: number; body: string } {
     const { method, pathname, headers } = call;
     const key = authenticate(header(request, 'authorization'), this.core.store.revokedKeys);
     const account = this.core.store.accountFor(key);

@@ -254,6 +254,29 @@ export const simRoutes: SimRoute[] = [
     },
   },
   {
+    method: 'POST',
+    pattern: '/_sim/faults',
+    perAccount: true,
+    handle: ({ account, params }) => {
+      rejectUnknown(params, ['method', 'path', 'count']);
+      const method = readEnum(params, ['GET', 'POST', 'DELETE'], 'method') ?? 'POST';
+      const path = readString(params, 'path');
+      if (!path?.startsWith('/v1/')) throw parameterMissing('path');
+      const count = readInteger(params, 'count') ?? 1;
+      account.lostAnswers.push({ method, path, remaining: count });
+      return { lost_answers: account.lostAnswers };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/_sim/faults',
+    perAccount: true,
+    handle: ({ account }) => {
+      account.lostAnswers.splice(0);
+      return { lost_answers: [] };
+    },
+  },
+  {
     method: 'GET',
     pattern: '/_sim/chaos',
     perAccount: true,

@@ -65,6 +65,11 @@ export class AccountState {
   readonly delivered = new Set<string>();
   /** Number of webhook deliveries scheduled or in flight (for tests that wait for quiet). */
   pendingDeliveries = 0;
+  /**
+   * Answers to lose (`/_sim/faults`): the next `remaining` calls of `method path` run as usual, but their answer is
+   * replaced by a 500, as when Stripe did the work and the response never reached the caller.
+   */
+  readonly lostAnswers: Array<{ method: string; path: string; remaining: number }> = [];
 
   constructor(
     readonly accountId: string,

@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/src/local-stack.ts';
+import { bookingIdempotencyKey } from '../../services/payments/src/use-cases/booking-payment.ts';
 import { type ConnectedClinic, connectedClinic, type Json } from '../support/clinic-api.ts';
 import { simCall } from '../support/stripe-sim-client.ts';
 import { eventually, startTestStack } from '../support/test-stack.ts';
@@ -173,7 +174,8 @@ describe('payment at booking', () => {
         path: '/v1/payment_intents',
       })
     ).data as Array<{ idempotency_key: string; idempotent_replayed: boolean; status: number }>;
-    const forBooking = log.filter((entry) => entry.idempotency_key?.endsWith('-bk_double'));
+    const key = bookingIdempotencyKey(clinic.clinicId, 'test', 'bk_double', null);
+    const forBooking = log.filter((entry) => entry.idempotency_key === key);
     expect(forBooking.filter((entry) => !entry.idempotent_replayed && entry.status === 200)).toHaveLength(1);
   });
 

@@ -29,6 +29,7 @@ function paymentsDeps(clients: PaymentsClients): PaymentsApiDeps {
     bookings: dynamoBookingPaymentStore(doc, tableName),
     ledger: dynamoEventLedger(doc, tableName),
     secrets: clients.secrets.cached,
+    freshSecrets: clients.secrets.uncached,
     gateway,
     stripe: stripeReader(clients.secrets.cached, gateway),
     logger: clients.observability.logger,

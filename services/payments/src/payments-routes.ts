@@ -16,6 +16,7 @@ import { toPaymentView } from './domain/payment.ts';
 import { pricingSchema } from './domain/pricing.ts';
 import type { PaymentsApiDeps } from './ports.ts';
 import { bookingPaymentBodySchema, createBookingPayment } from './use-cases/booking-payment.ts';
+import { cancelPayment } from './use-cases/cancel-payment.ts';
 import { listLedger, listPayments, paymentsReport } from './use-cases/payment-queries.ts';
 import { listCards, removeCard, startCardSetup } from './use-cases/saved-cards.ts';
 import { getPricing, putPricing } from './use-cases/service-pricing.ts';
@@ -91,6 +92,11 @@ export const paymentsRoutes: Readonly<Record<string, Route>> = {
     }
     return jsonResponse(200, toPaymentView(record));
   },
+  'POST /v1/clinics/{clinicId}/payments/{paymentId}/cancel': async (deps, { event, caller }) =>
+    jsonResponse(
+      200,
+      await cancelPayment(deps, { clinicId: caller.clinicId, paymentId: pathParameter(event, 'paymentId') }),
+    ),
   'GET /v1/clinics/{clinicId}/reports/payments': async (deps, { event, caller }) =>
     jsonResponse(200, await paymentsReport(deps, caller.clinicId, event.queryStringParameters)),
   'GET /v1/clinics/{clinicId}/events': async (deps, { event, caller }) =>

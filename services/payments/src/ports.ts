@@ -8,16 +8,34 @@ import type { Pricing } from './domain/pricing.ts';
 import type { PaymentDecisionResult } from './use-cases/update-payment.ts';
 export interface BookingPaymentStore {
   get(clinicId: string, mode: Mode, bookingId: string): Promise<BookingPayment | undefined>;
-  /** Claims the booking; answers false when another request already did. */
+  /** Claims the booking (new, or released); answers false when another request already did. */
   claim(claim: BookingPayment): Promise<boolean>;
   setPaymentId(clinicId: string, mode: Mode, bookingId: string, paymentId: string): Promise<void>;
+  /**
+   * Releases the booking from a canceled PaymentIntent, unless it already moved on: the next booking-payment call
+   * creates a new PaymentIntent, with `nextIdempotencyKey`.
+   */
+  release(
+    clinicId: string,
+    mode: Mode,
+    bookingId: string,
+    canceledPaymentId: string,
+    nextIdempotencyKey: string,
+  ): Promise<void>;
 }
 
 export interface CustomerStore {
-  byClient(clinicId: string, mode: Mode, clientId: string): Promise<CustomerRecord | undefined>;
+  byClient(
+    clinicId: string,
+    mode: Mode,
+    accountId: string,
+    clientId: string,
+  ): Promise<CustomerRecord | undefined>;
   byStripeId(clinicId: string, customerId: string): Promise<CustomerRecord | undefined>;
   /** Creates the record unless one exists; answers the stored one either way (the first writer wins). */
   create(record: CustomerRecord): Promise<CustomerRecord>;
+  /** Forgets a customer Stripe no longer knows (both items), unless the client already has another one. */
+  forget(record: CustomerRecord): Promise<void>;
   /** A customer's cards, attached and detached, through the by-customer index. */
   cards(clinicId: string, mode: Mode, customerId: string): Promise<CardRecord[]>;
   cardById(clinicId: string, mode: Mode, paymentMethodId: string): Promise<CardRecord | undefined>;
@@ -84,6 +102,9 @@ export interface PaymentsGateway {
   ): Promise<{ setupIntentId: string; clientSecret: string }>;
   retrievePaymentMethod(secretKey: string, paymentMethodId: string): Promise<CardReference>;
   detachPaymentMethod(secretKey: string, paymentMethodId: string): Promise<void>;
+  /** Cancels a PaymentIntent that has not succeeded; Stripe refuses (400) once it has. */
+  cancelPaymentIntent(secretKey: string, paymentIntentId: string): Promise<Stripe.PaymentIntent>;
+  /** The customer's default card on Stripe; `StripeObjectMissingError` when the customer is missing or deleted. */
   defaultPaymentMethodOf(secretKey: string, customerId: string): Promise<string | null>;
 }
 
@@ -99,6 +120,12 @@ export interface PaymentsApiDeps extends ApplyPaymentEventDeps {
   bookings: BookingPaymentStore;
   ledger: EventLedger;
   secrets: SecretStore;
+  /**
+   * The same secrets read past the container's cache. Used before anything new is made on Stripe (a customer, a
+   * PaymentIntent, a SetupIntent): after a re-connect to another account, made through another container, a cached
+   * copy would still hold the old account's key for up to the cache's TTL.
+   */
+  freshSecrets: SecretStore;
   gateway: PaymentsGateway;
   logger: Logger;
 }

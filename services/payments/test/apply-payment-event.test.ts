@@ -113,6 +113,7 @@ describe('saved-card events against DynamoDB Local', () => {
     customers.create({
       clinicId: 'clinic_apply',
       mode: 'test',
+      accountId: 'acct_cards',
       clientId: 'cl_cards',
       customerId: 'cus_cards',
     }),

@@ -13,6 +13,7 @@ function refundsDeps(
   return {
     payments: buildPaymentRecords(clients),
     secrets: clients.secrets.cached,
+    freshSecrets: clients.secrets.uncached,
     refunds: stripeRefundsGateway(clients.stripe),
     queue,
     logger: clients.observability.logger,

@@ -7,6 +7,11 @@ export interface RefundsDeps {
   /** Payments' port: refunds and disputes change a payment only through it. */
   payments: PaymentRecords;
   secrets: SecretStore;
+  /**
+   * The same secrets read past the container's cache, before a refund is made: after a re-connect made through
+   * another container, a cached copy would still hold the replaced account's key.
+   */
+  freshSecrets: SecretStore;
   refunds: RefundsGateway;
   queue: EventQueue;
   logger: Logger;

@@ -1,9 +1,18 @@
-import { type QueueMessage, StripeUnavailableError } from '@basis/shared';
+import {
+  cachedSecretStore,
+  type QueueMessage,
+  type SecretStore,
+  StripeUnavailableError,
+} from '@basis/shared';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
-import { ConcurrentUpdateError, type PaymentRecord } from '../../payments/src/domain/payment.ts';
+import {
+  ConcurrentUpdateError,
+  type PaymentRecord,
+  type RefundEntry,
+} from '../../payments/src/domain/payment.ts';
 import type { PaymentStore } from '../../payments/src/ports.ts';
 import { paymentRecords } from '../../payments/src/use-cases/payment-records.ts';
 import type { RefundsDeps, RefundsGateway } from '../src/ports.ts';
@@ -27,6 +36,15 @@ function memoryPayments(initial: PaymentRecord, journal: string[]): PaymentStore
       journal.push(`save v${record.version}`);
       stored = structuredClone(record);
     },
+  };
+}
+
+/** A secret store that always answers one connection (the key `sk_test_<suffix>`). */
+function fixedSecrets(suffix: string): SecretStore {
+  return {
+    get: async () => ({ clinicId: 'clinic_1', test: testModeSecrets('whsec_x', suffix) }),
+    put: async () => {},
+    delete: async () => {},
   };
 }
 
@@ -57,13 +75,11 @@ describe('a refund request when Stripe does not answer', () => {
       },
       listRefunds: async () => [],
     };
+    const secrets = fixedSecrets('testclinic0001');
     const deps: RefundsDeps = {
       payments: paymentRecords({ payments: memoryPayments(succeeded, journal), stripe: notNeeded, now }),
-      secrets: {
-        get: async () => ({ clinicId: 'clinic_1', test: testModeSecrets('whsec_x') }),
-        put: async () => {},
-        delete: async () => {},
-      },
+      secrets,
+      freshSecrets: secrets,
       refunds: gateway,
       queue: {
         send: async (_queue, message, options) => {
@@ -121,5 +137,145 @@ describe('a refund request when Stripe does not answer', () => {
     expect(new Set(calls.map((call) => call.idempotencyKey)).size).toBe(1);
     // A second delivery of the reconcile message finds nothing left to do.
     expect(await reconcileRefund(deps, queued[0])).toBe('stale');
+  });
+});
+
+/** Deps around one payment whose stored state the test controls read by read. */
+function depsAround(
+  reads: () => PaymentRecord,
+  journal: string[],
+  overrides: Partial<RefundsDeps> = {},
+): RefundsDeps {
+  let stored: PaymentRecord | undefined;
+  const payments: PaymentStore = {
+    get: async () => structuredClone(stored ?? reads()),
+    list: async () => ({ items: [], nextCursor: null }),
+    save: async (record) => {
+      journal.push(`save v${record.version}`);
+      stored = structuredClone(record);
+    },
+  };
+  const secrets = fixedSecrets('testclinic0001');
+  return {
+    payments: paymentRecords({ payments, stripe: notNeeded, now }),
+    secrets,
+    freshSecrets: secrets,
+    refunds: {
+      createRefund: async (_key, input) =>
+        refund('re_1', input.amount, input.metadata.refund_request_id ?? ''),
+      listRefunds: async () => [],
+    },
+    queue: {
+      send: async () => {
+        journal.push('queue');
+      },
+    },
+    logger: silentLogger(),
+    now,
+    newRefundKey: () => 'rf_race',
+    ...overrides,
+  };
+}
+
+const staff = { userId: 'u1', clinicId: 'clinic_1', role: 'staff' as const, clientId: undefined };
+
+describe('the race path: room for a refund appears only on a re-read', () => {
+  // The first read sees the whole amount held by a pending refund; by the time the write is decided, that refund
+  // has failed (Stripe refused it), so the new refund fits.
+  const holding: RefundEntry = {
+    refundKey: 'rf_other',
+    refundId: null,
+    amount: 5000,
+    status: 'pending',
+    reason: null,
+    failureReason: null,
+    idempotencyKey: 'basis-refund-x',
+    requestedBy: 'u2',
+    createdAt: '2026-11-26T11:59:00.000Z',
+    statusRank: 0,
+    statusCreated: 1_800_000_000,
+  };
+  const held: PaymentRecord = { ...succeeded, refunds: [holding] };
+  const released: PaymentRecord = {
+    ...held,
+    version: held.version + 1,
+    refunds: [{ ...holding, status: 'failed', failureReason: 'stripe_key_rejected', statusRank: 2 }],
+  };
+  const readsOf = () => {
+    let count = 0;
+    return () => {
+      count += 1;
+      return count === 1 ? held : released;
+    };
+  };
+
+  it('queues the reconcile message before the write of the pending refund', async () => {
+    const journal: string[] = [];
+    const answer = await requestRefund(depsAround(readsOf(), journal), staff, {
+      clinicId: 'clinic_1',
+      paymentId: 'pi_1',
+      body: { amount: 2000 },
+      requestKey: undefined,
+    });
+    expect(answer).toMatchObject({ refundId: 're_1', status: 'succeeded', amount: 2000 });
+    expect(journal.slice(0, 2)).toEqual(['queue', 'save v3']);
+  });
+
+  it('writes nothing when the reconcile message cannot be sent, so no refund is ever stranded pending', async () => {
+    const journal: string[] = [];
+    const calls: string[] = [];
+    const deps = depsAround(readsOf(), journal, {
+      queue: { send: () => Promise.reject(new Error('SQS is down')) },
+    });
+    deps.refunds = {
+      createRefund: async (_key, input) => {
+        calls.push(input.idempotencyKey);
+        return refund('re_1', input.amount, '');
+      },
+      listRefunds: async () => [],
+    };
+    await expect(
+      requestRefund(deps, staff, {
+        clinicId: 'clinic_1',
+        paymentId: 'pi_1',
+        body: {},
+        requestKey: undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'enqueue_failed' });
+    expect(journal).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('a refund after a re-connect made through another container', () => {
+  it('is made with the current connection, never with the replaced key a cache still holds', async () => {
+    let current = 'accountA0001';
+    const store: SecretStore = {
+      get: async () => ({ clinicId: 'clinic_1', test: testModeSecrets('whsec_x', current) }),
+      put: async () => {},
+      delete: async () => {},
+    };
+    // This container's cache read account A; then another container re-connected the mode to account B.
+    const cached = cachedSecretStore(store, 300);
+    expect((await cached.get('clinic_1'))?.test?.secretKey).toBe('sk_test_accountA0001');
+    current = 'accountB0002';
+    expect((await cached.get('clinic_1'))?.test?.secretKey).toBe('sk_test_accountA0001');
+
+    const keysUsed: string[] = [];
+    const deps = depsAround(() => succeeded, [], { secrets: cached, freshSecrets: store });
+    deps.refunds = {
+      createRefund: async (secretKey, input) => {
+        keysUsed.push(secretKey);
+        return refund('re_1', input.amount, '');
+      },
+      listRefunds: async () => [],
+    };
+    await requestRefund(deps, staff, {
+      clinicId: 'clinic_1',
+      paymentId: 'pi_1',
+      body: { amount: 1000 },
+      requestKey: undefined,
+    });
+    expect(keysUsed).toEqual(['sk_test_accountB0002']);
   });
 });

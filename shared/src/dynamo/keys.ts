@@ -6,7 +6,7 @@ import type { Mode } from '../vocabulary.ts';
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYMENTS  gsi1sk <createdAt>#<paymentId>
  * - a service's price:   pk CLINIC#<clinicId>  sk PRICING#<serviceId>
  * - a booking's payment: pk CLINIC#<clinicId>  sk BOOKING#<mode>#<bookingId>
- * - a client's customer: pk CLINIC#<clinicId>  sk CUSTOMER#<mode>#<clientId>
+ * - a client's customer: pk CLINIC#<clinicId>  sk CUSTOMER#<mode>#<accountId>#<clientId>
  *   and its reverse:     pk CLINIC#<clinicId>  sk STRIPE_CUSTOMER#<customerId>
  * - a saved card:        pk CLINIC#<clinicId>  sk CARD#<mode>#<paymentMethodId>
  *   a customer's cards   gsi1pk CLINIC#<clinicId>#<mode>#CARDS#<customerId>  gsi1sk <paymentMethodId>
@@ -41,9 +41,10 @@ export const bookingKey = (clinicId: string, mode: Mode, bookingId: string) => (
 });
 
 export const customerKeys = {
-  byClient: (clinicId: string, mode: Mode, clientId: string) => ({
+  /** Per Stripe account: a customer belongs to the account it was made on, and a re-connect to another starts anew. */
+  byClient: (clinicId: string, mode: Mode, accountId: string, clientId: string) => ({
     pk: `CLINIC#${clinicId}`,
-    sk: `CUSTOMER#${mode}#${clientId}`,
+    sk: `CUSTOMER#${mode}#${accountId}#${clientId}`,
   }),
   byStripeId: (clinicId: string, customerId: string) => ({
     pk: `CLINIC#${clinicId}`,

@@ -26,6 +26,7 @@ export const errorStatusByCode = {
   stripe_object_missing: 409,
   payment_not_required: 409,
   payment_not_refundable: 409,
+  payment_not_cancelable: 409,
   booking_payment_conflict: 409,
   request_in_progress: 409,
   webhook_not_managed: 409,

@@ -1,43 +1,71 @@
 import Stripe from 'stripe';
+import type { ErrorCode } from '../errors/error-codes.ts';
 import { BasisError, ConflictError } from '../errors/errors.ts';
+
+/**
+ * Stripe answered and refused: a revoked or rolled key, a missing permission, a missing object, an invalid request.
+ * Such an answer proves Stripe did nothing, so the operation can be recorded as failed with this reason and its
+ * money made available again; only a `StripeUnavailableError` leaves an outcome unknown.
+ */
+export abstract class StripeRefusalError extends BasisError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    /** Stripe's own error code when it sent one (e.g. `resource_missing`, `charge_already_refunded`). */
+    readonly stripeCode: string | undefined,
+  ) {
+    super(code, message);
+  }
+}
+
+/** Whether Stripe refused (and so certainly did nothing), as opposed to an unknown outcome. */
+export function isStripeRefusal(error: unknown): error is StripeRefusalError {
+  return error instanceof StripeRefusalError;
+}
 
 /**
  * Stripe refused the clinic's key itself (401): wrong, revoked, rolled or of another mode. The admin must
  * reconnect: 409 `stripe_key_rejected`, never a 500 (docs/api.md).
  */
-export class StripeKeyRejectedError extends BasisError {
-  constructor(message: string) {
+export class StripeKeyRejectedError extends StripeRefusalError {
+  constructor(message: string, stripeCode?: string) {
     super(
       'stripe_key_rejected',
       `Stripe refused this clinic's key; an admin must reconnect Stripe. (${message})`,
+      stripeCode,
     );
   }
 }
 
 /** A restricted key lacks a permission the call needs (403): also `stripe_key_rejected`, naming the permission. */
-export class StripePermissionDeniedError extends BasisError {
-  constructor(message: string) {
+export class StripePermissionDeniedError extends StripeRefusalError {
+  constructor(message: string, stripeCode?: string) {
     super(
       'stripe_key_rejected',
       `This clinic's Stripe key lacks a permission; an admin must reconnect Stripe. (${message})`,
+      stripeCode,
     );
   }
 }
 
-/** The object does not exist on this account (404 `resource_missing`), e.g. after a re-connect to another account. */
-export class StripeObjectMissingError extends BasisError {
-  constructor(message: string) {
-    super('stripe_object_missing', message);
+/**
+ * The object does not exist on this account (`resource_missing`: 404 for the object of the URL, 400 for an object a
+ * parameter names), e.g. after a re-connect to another account or a deletion in the Dashboard. `param` names the
+ * parameter when Stripe says which (`customer`, `payment_intent`, …).
+ */
+export class StripeObjectMissingError extends StripeRefusalError {
+  constructor(
+    message: string,
+    readonly param?: string,
+  ) {
+    super('stripe_object_missing', message, 'resource_missing');
   }
 }
 
 /** Stripe understood the request and refused it (400): e.g. a refund larger than what Stripe still holds. */
-export class StripeRequestRejectedError extends BasisError {
-  constructor(
-    message: string,
-    readonly stripeCode: string | undefined,
-  ) {
-    super('stripe_error', `Stripe refused the request: ${message}`);
+export class StripeRequestRejectedError extends StripeRefusalError {
+  constructor(message: string, stripeCode: string | undefined) {
+    super('stripe_error', `Stripe refused the request: ${message}`, stripeCode);
   }
 }
 
@@ -56,17 +84,20 @@ export class StripeUnavailableError extends BasisError {
  */
 export function translateStripeError(error: unknown): Error {
   if (error instanceof Stripe.errors.StripeAuthenticationError)
-    return new StripeKeyRejectedError(error.message);
+    return new StripeKeyRejectedError(error.message, error.code);
   if (error instanceof Stripe.errors.StripePermissionError)
-    return new StripePermissionDeniedError(error.message);
+    return new StripePermissionDeniedError(error.message, error.code);
   if (error instanceof Stripe.errors.StripeIdempotencyError) {
     return new ConflictError(
       'request_in_progress',
       'The same operation is under way with other details; try again.',
     );
   }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
-    return new StripeObjectMissingError(error.message);
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    (error.statusCode === 404 || error.code === 'resource_missing')
+  ) {
+    return new StripeObjectMissingError(error.message, error.param);
   }
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) {
     return new StripeRequestRejectedError(error.message, error.code);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { callStripe } from '@basis/shared';
+import { callStripe, stripeIdempotencyKey } from '@basis/shared';
 import type Stripe from 'stripe';
 import type { WebhookEndpointFacts } from '../domain/connection-health.ts';
 import type { ConnectGateway } from '../ports.ts';
@@ -32,8 +32,12 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
 
     async publishableKeyMatches(secretKey, publishableKey) {
       // Keyed by the pair of keys (per ten minutes), so the SDK's retries and a double-clicked Save make one probe.
-      const pair = createHash('sha256').update(`${secretKey}:${publishableKey}`).digest('hex').slice(0, 24);
-      const idempotencyKey = `basis-key-check-${pair}-${Math.floor(Date.now() / 600_000)}`;
+      const pair = createHash('sha256').update(`${secretKey}:${publishableKey}`).digest('hex');
+      const idempotencyKey = stripeIdempotencyKey(
+        'key-check',
+        pair,
+        String(Math.floor(Date.now() / 600_000)),
+      );
       const probe = await callStripe(() =>
         stripe.setupIntents.create(
           { usage: 'off_session', metadata: { basis_purpose: 'publishable_key_check' } },

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type ClinicSecrets, type Mode, type ModeSecrets, ValidationError } from '@basis/shared';
+import {
+  type ClinicSecrets,
+  type Mode,
+  type ModeSecrets,
+  stripeIdempotencyKey,
+  ValidationError,
+} from '@basis/shared';
 import * as z from 'zod';
 
 export const connectBodySchema = z.strictObject({
@@ -65,8 +71,9 @@ export function endpointIdempotencyKey(
   generation: number,
   secretKey: string,
 ): string {
-  const keyDigest = createHash('sha256').update(secretKey).digest('hex').slice(0, 16);
-  return `basis-connect-${clinicId}-${mode}-${generation}-${keyDigest}`;
+  // The key itself only as a digest (it is a secret); the whole key a fixed-length digest within Stripe's limit.
+  const keyDigest = createHash('sha256').update(secretKey).digest('hex');
+  return stripeIdempotencyKey('connect', clinicId, mode, String(generation), keyDigest);
 }
 
 export function nextGenerations(

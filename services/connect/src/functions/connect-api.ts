@@ -13,5 +13,5 @@ export const handler = buildConnectApi({
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
   publicBaseUrl: awsPublicBaseUrl(base),
-  stripe: createStripeClient(),
+  stripe: createStripeClient('connectApi'),
 });

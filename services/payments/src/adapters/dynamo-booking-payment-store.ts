@@ -31,7 +31,9 @@ export function dynamoBookingPaymentStore(
               entityType: 'booking_payment',
               ...claim,
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            // A new booking, or one whose PaymentIntent was canceled; the claim itself is not released.
+            ConditionExpression: 'attribute_not_exists(pk) OR released = :true',
+            ExpressionAttributeValues: { ':true': true },
           }),
         );
         return true;
@@ -51,6 +53,27 @@ export function dynamoBookingPaymentStore(
           ExpressionAttributeValues: { ':paymentId': paymentId, ':null': null },
         }),
       );
+    },
+    async release(clinicId, mode, bookingId, canceledPaymentId, nextIdempotencyKey) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: bookingKey(clinicId, mode, bookingId),
+            UpdateExpression: 'SET paymentId = :null, idempotencyKey = :next, released = :true',
+            // Only from the canceled PaymentIntent: a release that lost a race to another changes nothing.
+            ConditionExpression: 'paymentId = :canceled',
+            ExpressionAttributeValues: {
+              ':null': null,
+              ':next': nextIdempotencyKey,
+              ':canceled': canceledPaymentId,
+              ':true': true,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
   };
 }

@@ -22,6 +22,7 @@ function toCustomer(item: Record<string, unknown> | undefined): CustomerRecord |
   return {
     clinicId: item.clinicId as string,
     mode: item.mode as CustomerRecord['mode'],
+    accountId: item.accountId as string,
     clientId: item.clientId as string,
     customerId: item.customerId as string,
   };
@@ -47,8 +48,8 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
     (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
   return {
-    byClient: async (clinicId, mode, clientId) =>
-      toCustomer(await get(customerKeys.byClient(clinicId, mode, clientId))),
+    byClient: async (clinicId, mode, accountId, clientId) =>
+      toCustomer(await get(customerKeys.byClient(clinicId, mode, accountId, clientId))),
     byStripeId: async (clinicId, customerId) =>
       toCustomer(await get(customerKeys.byStripeId(clinicId, customerId))),
 
@@ -63,7 +64,7 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
                 Put: {
                   TableName: tableName,
                   Item: {
-                    ...customerKeys.byClient(record.clinicId, record.mode, record.clientId),
+                    ...customerKeys.byClient(record.clinicId, record.mode, record.accountId, record.clientId),
                     ...attributes,
                   },
                   ConditionExpression: 'attribute_not_exists(pk)',
@@ -83,10 +84,38 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         const existing = toCustomer(
-          await get(customerKeys.byClient(record.clinicId, record.mode, record.clientId)),
+          await get(customerKeys.byClient(record.clinicId, record.mode, record.accountId, record.clientId)),
         );
         if (!existing) throw error;
         return existing;
+      }
+    },
+
+    async forget(record) {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: tableName,
+                  Key: customerKeys.byClient(record.clinicId, record.mode, record.accountId, record.clientId),
+                  // Only this customer: a concurrent request may already have made the next one.
+                  ConditionExpression: 'customerId = :customerId',
+                  ExpressionAttributeValues: { ':customerId': record.customerId },
+                },
+              },
+              {
+                Delete: {
+                  TableName: tableName,
+                  Key: customerKeys.byStripeId(record.clinicId, record.customerId),
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
       }
     },
 

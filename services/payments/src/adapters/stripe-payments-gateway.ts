@@ -1,4 +1,4 @@
-import { callStripe } from '@basis/shared';
+import { callStripe, StripeObjectMissingError } from '@basis/shared';
 import type Stripe from 'stripe';
 import type { CardReference } from '../domain/customer.ts';
 import type { PaymentIntentSummary, PaymentsGateway } from '../ports.ts';
@@ -81,11 +81,23 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
       await callStripe(() => stripe.paymentMethods.detach(paymentMethodId, {}, { apiKey: secretKey }));
     },
 
+    async cancelPaymentIntent(secretKey, paymentIntentId) {
+      return callStripe(() =>
+        stripe.paymentIntents.cancel(
+          paymentIntentId,
+          { cancellation_reason: 'requested_by_customer' },
+          { apiKey: secretKey },
+        ),
+      );
+    },
+
     async defaultPaymentMethodOf(secretKey, customerId) {
       const customer = await callStripe(() =>
         stripe.customers.retrieve(customerId, {}, { apiKey: secretKey }),
       );
-      if (customer.deleted) return null;
+      // A deleted customer is as good as missing: its cards were detached with it.
+      if (customer.deleted)
+        throw new StripeObjectMissingError(`No such customer: '${customerId}'`, 'customer');
       const value = customer.invoice_settings?.default_payment_method;
       return typeof value === 'string' ? value : (value?.id ?? null);
     },

@@ -9,4 +9,9 @@ export interface BookingPayment {
   /** The Idempotency-Key that creates the PaymentIntent: every attempt for this booking sends the same one. */
   idempotencyKey: string;
   createdAt: string;
+  /**
+   * true once its PaymentIntent was canceled: the booking may be claimed again, and the next PaymentIntent is made
+   * with the `idempotencyKey` the release set.
+   */
+  released?: boolean;
 }

@@ -1,11 +1,22 @@
 import type { Mode } from '@basis/shared';
 
-/** A client's Stripe Customer in one mode: created once, on first need. */
+/**
+ * A client's Stripe Customer in one mode and on one Stripe account: created on first need. A customer belongs to
+ * the account it was made on: after a re-connect to another account the client gets a new one there, and a
+ * customer Stripe no longer knows (deleted in the Dashboard) is forgotten and made again.
+ */
 export interface CustomerRecord {
   clinicId: string;
   mode: Mode;
+  /** The Stripe account (`acct_…`) the customer was made on. */
+  accountId: string;
   clientId: string;
   customerId: string;
+}
+
+/** The account id customers are filed under: the connection's, or a fixed one for connections that predate it. */
+export function customerAccountOf(connection: { accountId: string | null }): string {
+  return connection.accountId ?? 'acct_unknown';
 }
 
 /** A saved card as we last learned it. Detached cards stay as tombstones so that a late `attached` is stale. */

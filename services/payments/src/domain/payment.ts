@@ -32,6 +32,11 @@ export const refundEntrySchema = z.object({
   /** The Idempotency-Key sent to Stripe: the same for every attempt at this refund. */
   idempotencyKey: z.string().nullable(),
   requestedBy: z.string().nullable(),
+  /**
+   * What the request asked for: an amount, or null for "all that remains". Two keyless requests are the same
+   * operation only when they asked the same; absent on refunds made in the Dashboard or recorded before this field.
+   */
+  requestedAmount: z.number().int().positive().nullable().optional(),
   createdAt: z.iso.datetime(),
   /** Rank and Stripe `created` of the fact that set the status: a refund's status only moves forward. */
   statusRank: z.number().int(),

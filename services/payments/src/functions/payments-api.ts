@@ -6,5 +6,5 @@ export const handler = buildPaymentsApi({
   ...base,
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
-  stripe: createStripeClient(),
+  stripe: createStripeClient('paymentsApi'),
 });

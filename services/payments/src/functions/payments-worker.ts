@@ -6,5 +6,5 @@ export const handler = buildPaymentsWorker({
   ...base,
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
-  stripe: createStripeClient(),
+  stripe: createStripeClient('paymentsWorker'),
 });

@@ -7,12 +7,13 @@ import {
   opaqueId,
   requireModeSecrets,
   StripeObjectMissingError,
+  stripeIdempotencyKey,
 } from '@basis/shared';
 import * as z from 'zod';
 import { parsePaymentIntent, statusOf } from '../domain/payment-intent-event.ts';
 import type { PaymentIntentSummary, PaymentsApiDeps } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
-import { ensureCustomer } from './customers.ts';
+import { withCustomer } from './customers.ts';
 
 export const bookingPaymentBodySchema = z.strictObject({
   mode: z.enum(modes),
@@ -33,11 +34,23 @@ export function assertActsFor(caller: Caller, clientId: string): void {
   }
 }
 
+/** The Idempotency-Key of a booking's PaymentIntent: a digest of clinic, mode, booking and what it replaces. */
+export function bookingIdempotencyKey(
+  clinicId: string,
+  mode: BookingPaymentBody['mode'],
+  bookingId: string,
+  /** The canceled PaymentIntent the next one replaces; null for the booking's first. */
+  replacing: string | null,
+): string {
+  return stripeIdempotencyKey('booking', clinicId, mode, bookingId, replacing ?? '');
+}
+
 /**
  * `POST …/bookings/{bookingId}/payment`: the PaymentIntent for the service's price, once per booking and mode.
  * Amount and currency come from the pricing, never from the request. A conditional write claims the booking, and
- * the Idempotency-Key derived from clinic, mode and booking makes any repeat or concurrent request (or a retry after
- * a crash) land on the same PaymentIntent. The payment record is written from the answer, as a webhook would.
+ * the Idempotency-Key stored with the claim makes any repeat or concurrent request (or a retry after a crash) land
+ * on the same PaymentIntent. A booking whose PaymentIntent was canceled is released: the next call makes a new one.
+ * The payment record is written from the answer, as a webhook would.
  */
 export async function createBookingPayment(
   deps: PaymentsApiDeps,
@@ -50,16 +63,23 @@ export async function createBookingPayment(
   if (!pricing?.requirePaymentAtBooking) {
     throw new ConflictError('payment_not_required', 'This service does not require payment at booking.');
   }
-  const connection = await requireModeSecrets(deps.secrets, clinicId, body.mode);
-  const idempotencyKey = `basis-booking-${clinicId}-${body.mode}-${bookingId}`;
-  const existing = await deps.bookings.get(clinicId, body.mode, bookingId);
+  // Read past the cache: nothing is ever made on an account the clinic has just replaced (see `freshSecrets`).
+  const connection = await requireModeSecrets(deps.freshSecrets, clinicId, body.mode);
+  let existing = await deps.bookings.get(clinicId, body.mode, bookingId);
   if (existing?.paymentId) {
     // A repeat: the booking's PaymentIntent already exists; answer it as it is now.
     const current = await deps.gateway.retrievePaymentIntent(connection.secretKey, existing.paymentId);
-    return answer(deps, { clinicId, bookingId, body }, connection.publishableKey, current, false);
+    if (current.paymentIntent.status !== 'canceled') {
+      return answer(deps, { clinicId, bookingId, body }, connection.publishableKey, current, false);
+    }
+    // Canceled (here or in the Dashboard): the booking is free again.
+    await releaseBooking(deps, { clinicId, mode: body.mode, bookingId }, existing.paymentId);
+    existing = await deps.bookings.get(clinicId, body.mode, bookingId);
   }
+  const idempotencyKey =
+    existing?.idempotencyKey ?? bookingIdempotencyKey(clinicId, body.mode, bookingId, null);
   const claimed =
-    existing === undefined &&
+    (existing === undefined || existing.released === true) &&
     (await deps.bookings.claim({
       clinicId,
       mode: body.mode,
@@ -69,44 +89,59 @@ export async function createBookingPayment(
       createdAt: deps.now().toISOString(),
     }));
 
-  const customerId = await ensureCustomer(deps, {
-    clinicId,
-    mode: body.mode,
-    clientId: body.clientId,
-    secretKey: connection.secretKey,
-  });
-  if (body.paymentMethodId) {
-    const card = await deps.gateway
-      .retrievePaymentMethod(connection.secretKey, body.paymentMethodId)
-      .catch((error: unknown) => {
-        // Unknown to this account is "not theirs"; Stripe being unreachable is not.
-        if (error instanceof StripeObjectMissingError) return undefined;
-        throw error;
+  const created = await withCustomer(
+    deps,
+    { clinicId, mode: body.mode, clientId: body.clientId, connection },
+    async (customerId) => {
+      if (body.paymentMethodId) {
+        const card = await deps.gateway
+          .retrievePaymentMethod(connection.secretKey, body.paymentMethodId)
+          .catch((error: unknown) => {
+            // Unknown to this account is "not theirs"; Stripe being unreachable is not.
+            if (error instanceof StripeObjectMissingError) return undefined;
+            throw error;
+          });
+        if (card?.customerId !== customerId) {
+          throw new BasisError(
+            'payment_method_not_owned',
+            'The payment method is not one of this client’s saved cards.',
+            { field: 'paymentMethodId' },
+          );
+        }
+      }
+      return deps.gateway.createPaymentIntent(connection.secretKey, {
+        amount: pricing.amount,
+        currency: pricing.currency,
+        customerId,
+        paymentMethodId: body.paymentMethodId,
+        savePaymentMethod: body.savePaymentMethod ?? false,
+        // Opaque ids only: no names, service titles or notes reach Stripe.
+        metadata: {
+          clinic_id: clinicId,
+          booking_id: bookingId,
+          service_id: body.serviceId,
+          client_id: body.clientId,
+        },
+        idempotencyKey,
       });
-    if (card?.customerId !== customerId) {
-      throw new BasisError(
-        'payment_method_not_owned',
-        'The payment method is not one of this client’s saved cards.',
-        { field: 'paymentMethodId' },
-      );
-    }
-  }
-  const created = await deps.gateway.createPaymentIntent(connection.secretKey, {
-    amount: pricing.amount,
-    currency: pricing.currency,
-    customerId,
-    paymentMethodId: body.paymentMethodId,
-    savePaymentMethod: body.savePaymentMethod ?? false,
-    // Opaque ids only: no names, service titles or notes reach Stripe.
-    metadata: {
-      clinic_id: clinicId,
-      booking_id: bookingId,
-      service_id: body.serviceId,
-      client_id: body.clientId,
     },
-    idempotencyKey,
-  });
+  );
   return answer(deps, { clinicId, bookingId, body }, connection.publishableKey, created, claimed);
+}
+
+/** Frees a booking from its canceled PaymentIntent: the next PaymentIntent gets a key of its own. */
+export async function releaseBooking(
+  deps: Pick<PaymentsApiDeps, 'bookings'>,
+  booking: { clinicId: string; mode: BookingPaymentBody['mode']; bookingId: string },
+  canceledPaymentId: string,
+): Promise<void> {
+  await deps.bookings.release(
+    booking.clinicId,
+    booking.mode,
+    booking.bookingId,
+    canceledPaymentId,
+    bookingIdempotencyKey(booking.clinicId, booking.mode, booking.bookingId, canceledPaymentId),
+  );
 }
 
 async function answer(

@@ -5,11 +5,12 @@ import {
   requireModeSecrets,
   StripeObjectMissingError,
   StripeUnavailableError,
+  stripeIdempotencyKey,
 } from '@basis/shared';
-import type { CardRecord } from '../domain/customer.ts';
+import { type CardRecord, customerAccountOf } from '../domain/customer.ts';
 import type { PaymentsApiDeps } from '../ports.ts';
 import { assertActsFor } from './booking-payment.ts';
-import { ensureCustomer } from './customers.ts';
+import { existingCustomer, isMissingCustomer, withCustomer } from './customers.ts';
 
 /** `POST …/clients/{clientId}/payment-methods/setup`: a SetupIntent for Stripe Elements to save a card with. */
 export async function startCardSetup(
@@ -18,18 +19,26 @@ export async function startCardSetup(
   input: { clinicId: string; clientId: string; mode: Mode; requestKey: string | undefined },
 ) {
   assertActsFor(caller, input.clientId);
-  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
-  const customerId = await ensureCustomer(deps, { ...input, secretKey: connection.secretKey });
-  const setupIntent = await deps.gateway.createSetupIntent(connection.secretKey, {
-    customerId,
-    metadata: { clinic_id: input.clinicId, client_id: input.clientId },
-    // The caller's Idempotency-Key when given; otherwise one per client and ten seconds, so a double click makes
-    // one SetupIntent and the SDK's retries never make another.
-    idempotencyKey: `basis-setup-${input.clinicId}-${input.mode}-${input.clientId}-${
-      input.requestKey ?? `t${Math.floor(deps.now().getTime() / 10_000)}`
-    }`,
+  // Read past the cache: a SetupIntent is never made on an account the clinic has just replaced.
+  const connection = await requireModeSecrets(deps.freshSecrets, input.clinicId, input.mode);
+  return withCustomer(deps, { ...input, connection }, async (customerId) => {
+    const setupIntent = await deps.gateway.createSetupIntent(connection.secretKey, {
+      customerId,
+      metadata: { clinic_id: input.clinicId, client_id: input.clientId },
+      // The caller's Idempotency-Key when given; otherwise one per client and ten seconds, so a double click makes
+      // one SetupIntent and the SDK's retries never make another. A digest: any caller key fits Stripe's limit.
+      idempotencyKey: stripeIdempotencyKey(
+        'setup',
+        input.clinicId,
+        input.mode,
+        customerAccountOf(connection),
+        input.clientId,
+        customerId,
+        input.requestKey ? `key:${input.requestKey}` : `t:${Math.floor(deps.now().getTime() / 10_000)}`,
+      ),
+    });
+    return { ...setupIntent, customerId, publishableKey: connection.publishableKey };
   });
-  return { ...setupIntent, customerId, publishableKey: connection.publishableKey };
 }
 
 /**
@@ -52,20 +61,30 @@ async function defaultCardId(
   return cards[0]?.paymentMethodId ?? null;
 }
 
-/** `GET …/clients/{clientId}/payment-methods?mode=`: the client's saved cards, newest first. */
+/**
+ * `GET …/clients/{clientId}/payment-methods?mode=`: the client's saved cards on the connected Stripe account, newest
+ * first. A customer Stripe no longer knows has no cards: its reference is dropped.
+ */
 export async function listCards(
   deps: PaymentsApiDeps,
   caller: Caller,
   input: { clinicId: string; clientId: string; mode: Mode },
 ) {
   assertActsFor(caller, input.clientId);
-  const customer = await deps.customers.byClient(input.clinicId, input.mode, input.clientId);
+  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
+  const customer = await existingCustomer(deps, { ...input, connection });
   if (!customer) return { data: [] };
   const cards = (await deps.customers.cards(input.clinicId, input.mode, customer.customerId))
     .filter((card) => card.state === 'attached')
     .sort((a, b) => b.attachedAt - a.attachedAt || b.paymentMethodId.localeCompare(a.paymentMethodId));
-  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
-  const defaultId = await defaultCardId(deps, connection.secretKey, customer.customerId, cards);
+  let defaultId: string | null;
+  try {
+    defaultId = await defaultCardId(deps, connection.secretKey, customer.customerId, cards);
+  } catch (error) {
+    if (!isMissingCustomer(error, customer.customerId)) throw error;
+    await deps.customers.forget(customer);
+    return { data: [] };
+  }
   return {
     data: cards.map((card) => ({
       id: card.paymentMethodId,
@@ -85,12 +104,12 @@ export async function removeCard(
   input: { clinicId: string; clientId: string; mode: Mode; paymentMethodId: string },
 ) {
   assertActsFor(caller, input.clientId);
-  const customer = await deps.customers.byClient(input.clinicId, input.mode, input.clientId);
+  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
+  const customer = await existingCustomer(deps, { ...input, connection });
   const card = customer && (await deps.customers.cardById(input.clinicId, input.mode, input.paymentMethodId));
   if (!customer || !card || card.customerId !== customer.customerId || card.state !== 'attached') {
     throw new NotFoundError('payment_method_not_found', 'No such saved card for this client.');
   }
-  const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
   await deps.gateway
     .detachPaymentMethod(connection.secretKey, input.paymentMethodId)
     .catch((error: unknown) => {

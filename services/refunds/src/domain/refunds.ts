@@ -1,4 +1,5 @@
 import type { DisputeEntry, PaymentRecord, RefundEntry, RefundStatus } from '@basis/payments';
+import { stripeIdempotencyKey } from '@basis/shared';
 
 /** A refund's status only moves forward: pending → succeeded → failed or canceled (a card refund can fail late). */
 const refundRank: Record<RefundStatus, number> = { pending: 0, succeeded: 1, failed: 2, canceled: 2 };
@@ -104,9 +105,33 @@ export type RefundPlan =
 export const refundDedupeWindowMs = 30_000;
 
 /**
+ * Whether a keyless request is a repeat of this refund: the same operation, i.e. the same user asking for the same
+ * thing (the same amount, or "all that remains": not whatever amount that came to) with the same reason, moments
+ * ago, and the refund is still live. A refund Stripe refused is no operation to repeat: asking again makes a new one.
+ */
+function isSameKeylessRequest(
+  refund: RefundEntry,
+  request: { amount: number | undefined; reason: string | null; requestedBy: string; now: Date },
+): boolean {
+  const asked = request.amount ?? null;
+  // Recorded before `requestedAmount` existed: only an explicit amount can be matched, by the amount refunded.
+  const sameAsk =
+    refund.requestedAmount === undefined
+      ? asked !== null && refund.amount === asked
+      : refund.requestedAmount === asked;
+  return (
+    refund.requestedBy === request.requestedBy &&
+    (refund.status === 'pending' || refund.status === 'succeeded') &&
+    sameAsk &&
+    refund.reason === request.reason &&
+    request.now.getTime() - Date.parse(refund.createdAt) < refundDedupeWindowMs
+  );
+}
+
+/**
  * Decides a refund request against the payment as stored: the same request key returns the same refund; an
- * identical request by the same user moments ago is the same click twice; otherwise the amount must fit in what
- * remains (pending refunds counted) and the new refund is written `pending` before Stripe is called.
+ * identical keyless request by the same user moments ago is the same click twice; otherwise the amount must fit in
+ * what remains (pending refunds counted) and the new refund is written `pending` before Stripe is called.
  */
 export function planRefund(
   record: PaymentRecord,
@@ -127,14 +152,7 @@ export function planRefund(
   if (record.status !== 'succeeded') return { kind: 'not_refundable', status: record.status };
   const remaining = refundableRemainder(record);
   if (!request.refundKey) {
-    const recent = record.refunds.find(
-      (refund) =>
-        refund.requestedBy === request.requestedBy &&
-        (refund.status === 'pending' || refund.status === 'succeeded') &&
-        (request.amount === undefined || refund.amount === request.amount) &&
-        refund.reason === request.reason &&
-        request.now.getTime() - Date.parse(refund.createdAt) < refundDedupeWindowMs,
-    );
+    const recent = record.refunds.find((refund) => isSameKeylessRequest(refund, request));
     if (recent) return { kind: 'existing', refund: recent };
   }
   const amount = request.amount ?? remaining;
@@ -149,6 +167,7 @@ export function planRefund(
     failureReason: null,
     idempotencyKey: request.idempotencyKeyFor(refundKey),
     requestedBy: request.requestedBy,
+    requestedAmount: request.amount ?? null,
     createdAt: request.now.toISOString(),
     statusRank: refundRank.pending,
     statusCreated: Math.floor(request.now.getTime() / 1000),
@@ -213,7 +232,10 @@ export function applyDisputeFact(record: PaymentRecord, fact: DisputeFact): Paym
 /** How long after a refund is written pending the worker checks that Stripe has it. */
 export const refundReconcileDelaySeconds = 60;
 
-/** The Idempotency-Key sent to Stripe for one refund: the same for every attempt at it. */
+/**
+ * The Idempotency-Key sent to Stripe for one refund: the same for every attempt at it, a fixed-length digest
+ * whatever the length of the caller's own key.
+ */
 export function refundIdempotencyKey(clinicId: string, paymentId: string, refundKey: string): string {
-  return `basis-refund-${clinicId}-${paymentId}-${refundKey}`;
+  return stripeIdempotencyKey('refund', clinicId, paymentId, refundKey);
 }

@@ -13,5 +13,5 @@ export const handler = buildRefundsApi({
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
   queue: awsQueue(base),
-  stripe: createStripeClient(),
+  stripe: createStripeClient('refundsApi'),
 });

@@ -1,11 +1,5 @@
 import { appliedEventMemory, type PaymentRecord } from '@basis/payments';
-import {
-  type EventOutcome,
-  type Mode,
-  requireModeSecrets,
-  StripeRequestRejectedError,
-  type WebhookEventMessage,
-} from '@basis/shared';
+import { type EventOutcome, type Mode, requireModeSecrets, type WebhookEventMessage } from '@basis/shared';
 import { refundReconcileMessageSchema } from '../domain/refund-reconcile-message.ts';
 import { applyDisputeFact, applyRefundFact, type RefundFact } from '../domain/refunds.ts';
 import {
@@ -17,7 +11,7 @@ import {
   stripeRefundSchema,
 } from '../domain/stripe-objects.ts';
 import type { RefundsDeps } from '../ports.ts';
-import { sendRefundToStripe } from './call-stripe-for-refund.ts';
+import { RefundRefusedError, sendRefundToStripe } from './call-stripe-for-refund.ts';
 
 async function secretKeyFor(deps: RefundsDeps, clinicId: string, mode: Mode): Promise<string> {
   return (await requireModeSecrets(deps.secrets, clinicId, mode)).secretKey;
@@ -126,8 +120,9 @@ export async function reconcileRefund(deps: RefundsDeps, body: unknown): Promise
     refund,
     await secretKeyFor(deps, message.clinicId, message.mode),
   ).catch((error: unknown) => {
-    // A refusal was recorded as a failed refund; that settles it.
-    if (error instanceof StripeRequestRejectedError) return;
+    // A refusal (a revoked key, a payment unknown to the account, an invalid request) was recorded as a failed
+    // refund, its amount refundable again; that settles it. Only an unknown outcome is retried.
+    if (error instanceof RefundRefusedError) return;
     throw error;
   });
   return 'applied';

@@ -5,7 +5,6 @@ import {
   ConflictError,
   NotFoundError,
   requireModeSecrets,
-  StripeRequestRejectedError,
   StripeUnavailableError,
 } from '@basis/shared';
 import * as z from 'zod';
@@ -16,7 +15,7 @@ import {
   refundReconcileDelaySeconds,
 } from '../domain/refunds.ts';
 import type { RefundsDeps } from '../ports.ts';
-import { sendRefundToStripe } from './call-stripe-for-refund.ts';
+import { refundRefusedError, sendRefundToStripe } from './call-stripe-for-refund.ts';
 
 export const refundBodySchema = z.strictObject({
   amount: z.number().int().positive().optional(),
@@ -30,8 +29,10 @@ function view(refund: RefundEntry) {
 
 /**
  * `POST …/payments/{paymentId}/refunds`. The refund is written `pending` (one conditional write on the payment,
- * which also settles concurrent requests: the remainder counts pending refunds), a delayed reconcile message is
- * queued, and only then is Stripe called, with the key the refund was written with.
+ * which also settles concurrent requests: the remainder counts pending refunds); a delayed reconcile message is
+ * queued before that write, whichever read the write is decided on; only then is Stripe called, with the key the
+ * refund was written with. Stripe's refusal answers 409/422 with the refund `failed`; an unknown outcome 202
+ * `pending`.
  */
 export async function requestRefund(
   deps: RefundsDeps,
@@ -40,7 +41,8 @@ export async function requestRefund(
 ) {
   const payment = await deps.payments.get(input.clinicId, input.paymentId);
   if (!payment) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
-  const { secretKey } = await requireModeSecrets(deps.secrets, input.clinicId, payment.mode);
+  // Read past the cache: a refund is never made with the key of an account the clinic has just replaced.
+  const { secretKey } = await requireModeSecrets(deps.freshSecrets, input.clinicId, payment.mode);
   const refundKey = input.requestKey ?? deps.newRefundKey();
   const planFor = (current: PaymentRecord) =>
     planRefund(current, {
@@ -52,22 +54,38 @@ export async function requestRefund(
       idempotencyKeyFor: (key) => refundIdempotencyKey(input.clinicId, input.paymentId, key),
       newRefundKey: () => refundKey,
     });
-  const reconcileLater = () =>
-    deps.queue.send(
-      'refunds',
-      {
-        kind: 'basis.refund_reconcile',
-        clinicId: input.clinicId,
-        mode: payment.mode,
+  let reconcileQueued = false;
+  // Queued before the refund is written, on every path that writes one (also when a concurrent change makes room
+  // for it only on a re-read): whatever is lost after the write (the process, Stripe's answer), the reconciler
+  // finds the pending refund a minute later. If the send fails, nothing is written; if nothing gets written, the
+  // reconciler finds nothing and stops.
+  const reconcileBeforeWrite = async () => {
+    if (reconcileQueued) return;
+    try {
+      await deps.queue.send(
+        'refunds',
+        {
+          kind: 'basis.refund_reconcile',
+          clinicId: input.clinicId,
+          mode: payment.mode,
+          paymentId: input.paymentId,
+          refundKey,
+        },
+        { delaySeconds: refundReconcileDelaySeconds },
+      );
+    } catch (error) {
+      deps.logger.error('could not queue the refund reconcile; nothing was refunded', {
         paymentId: input.paymentId,
         refundKey,
-      },
-      { delaySeconds: refundReconcileDelaySeconds },
-    );
-  // Queued before the refund is written: whatever is lost after the write (the process, Stripe's answer), the
-  // reconciler finds the pending refund a minute later. If nothing gets written, it finds nothing and stops.
-  const queuedBeforeWrite = planFor(payment).kind === 'new';
-  if (queuedBeforeWrite) await reconcileLater();
+        error,
+      });
+      throw new BasisError(
+        'enqueue_failed',
+        'The refund could not be started, and nothing was refunded. Please try again.',
+      );
+    }
+    reconcileQueued = true;
+  };
 
   let plan: RefundPlan | undefined;
   await deps.payments.update(input.clinicId, input.paymentId, async (current) => {
@@ -75,6 +93,7 @@ export async function requestRefund(
       throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
     plan = planFor(current);
     if (plan.kind !== 'new') return { outcome: 'stale' };
+    await reconcileBeforeWrite();
     return {
       outcome: 'applied',
       record: { ...plan.record, updatedAt: deps.now().toISOString(), version: current.version + 1 },
@@ -96,27 +115,22 @@ export async function requestRefund(
         { remaining: plan.remaining },
       );
     case 'existing':
+      // The same Idempotency-Key again: the same answer, also when Stripe refused it.
+      if (plan.refund.status === 'failed' && plan.refund.refundId === null && plan.refund.failureReason)
+        throw refundRefusedError(plan.refund.failureReason);
       if (plan.refund.refundId !== null || plan.refund.status !== 'pending') return view(plan.refund);
       break;
     case 'new':
       break;
   }
   const refund = plan.refund;
-  // A concurrent change made room for this refund after the first read: queue its reconciler now.
-  if (plan.kind === 'new' && !queuedBeforeWrite) await reconcileLater();
   const record = await deps.payments.get(input.clinicId, input.paymentId);
   if (!record) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
   try {
     return view(await sendRefundToStripe(deps, record, refund, secretKey));
   } catch (error) {
-    if (error instanceof StripeRequestRejectedError) {
-      throw new BasisError(
-        'refund_rejected',
-        error.message.replace(/^Stripe refused the request: /, 'Stripe refused the refund: '),
-      );
-    }
     if (error instanceof StripeUnavailableError) {
-      // Stripe did not answer: the refund stays pending and the reconcile message completes it with the same key.
+      // Stripe's answer is unknown: the refund stays pending and the reconcile message completes it with the same key.
       deps.logger.warn('refund left pending for the reconciler', {
         paymentId: input.paymentId,
         refundKey: refund.refundKey,
