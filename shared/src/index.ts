@@ -30,6 +30,7 @@ export * from './queue/sqs-event-queue.ts';
 export * from './secrets/cached-secret-store.ts';
 export * from './secrets/clinic-secrets.ts';
 export * from './secrets/secrets-manager-secret-store.ts';
+export * from './stripe/stripe-call-metrics.ts';
 export * from './stripe/stripe-client.ts';
 export * from './stripe/stripe-errors.ts';
 export * from './topology.ts';
