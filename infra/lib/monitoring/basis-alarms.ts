@@ -55,6 +55,9 @@ const stripeFailureThresholds: Record<StripeFailureKind, number> = {
   unavailable: 3,
 };
 
+/** Failure kinds that connecting a clinic produces by design (a mistyped key, a restricted key's probes). */
+const connectChecks: readonly StripeFailureKind[] = ['key_rejected', 'permission'];
+
 /**
  * What pages the on-call engineer: infrastructure (a message in any DLQ, a queue whose oldest message waits longer
  * than the topology allows, errors in any function, the HTTP API's own 5xx) and the failures our code handles
@@ -158,9 +161,16 @@ export class BasisAlarms extends Construct {
       'sweepFailed',
     );
     for (const kind of stripeFailureKinds) {
+      // Connecting checks the key an admin typed and probes which permissions it has: a refusal there is the admin's
+      // to fix, answered 409, and seen on the dashboard, not a page.
+      const except: Record<string, string> = connectChecks.includes(kind) ? { service: 'connectApi' } : {};
       add(
         `StripeCallFailed${pascalCase(kind)}`,
-        custom.total(metricNames.stripeCallFailed, { where: { kind }, label: `StripeCallFailed ${kind}` }),
+        custom.total(metricNames.stripeCallFailed, {
+          where: { kind },
+          except,
+          label: `StripeCallFailed ${kind}`,
+        }),
         stripeFailureThresholds[kind],
         `Stripe calls failed with kind ${kind} (StripeCallFailed), ${stripeFailureThresholds[kind]} or more in 5 minutes.`,
         'stripeCalls',

@@ -36,11 +36,18 @@ export class CustomMetrics {
    */
   total(
     name: MetricName,
-    options: { where?: Record<string, string>; groupBy?: readonly string[]; label?: string } = {},
+    options: {
+      where?: Record<string, string>;
+      /** Dimension values left out, e.g. `{ service: 'connectApi' }`. */
+      except?: Record<string, string>;
+      groupBy?: readonly string[];
+      label?: string;
+    } = {},
   ): MathExpression {
-    const where = Object.entries(options.where ?? {})
-      .map(([key, value]) => `${key} = '${value}'`)
-      .join(' AND ');
+    const where = [
+      ...Object.entries(options.where ?? {}).map(([key, value]) => `${key} = '${value}'`),
+      ...Object.entries(options.except ?? {}).map(([key, value]) => `${key} != '${value}'`),
+    ].join(' AND ');
     const expression = [
       `SELECT SUM(${name}) FROM "${this.namespace}"`,
       where ? `WHERE ${where}` : '',
