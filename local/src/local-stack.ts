@@ -19,6 +19,7 @@ import { startApiGatewayServer } from './api-gateway-server.ts';
 import { fileSecretStore } from './file-secret-store.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { localAwsConfig } from './local-aws.ts';
+import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints.ts';
 import { createLocalFunctions } from './local-functions.ts';
 import { createQueues, createTable, type ProvisionedQueue, type QueueOverrides } from './provision.ts';
 import { forbidScans } from './request-counter.ts';
@@ -77,7 +78,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const tableName = `${prefix}table`;
   await createTable(dynamo, tableName);
   const provisioned = await createQueues(sqs, prefix, options.queueOverrides);
-  const fileStore = fileSecretStore(join(options.dataDir, 'secrets'));
+  const secretsDir = join(options.dataDir, 'secrets');
+  const fileStore = fileSecretStore(secretsDir);
   const secrets = cachedSecretStore(fileStore, 5);
   const observability = options.observability ?? ((service: string) => createObservability(service));
   const api = await startApiGatewayServer({ port: options.port });
@@ -117,6 +119,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onError: (error) => pollerLog.error('worker invocation failed', { queue: name, error }),
     });
   });
+  await writeLocalEndpoints(options.dataDir, {
+    apiUrl: api.url,
+    stripeApiUrl: options.stripeApiUrl,
+    dynamoEndpoint: options.dynamoEndpoint,
+    sqsEndpoint: options.sqsEndpoint,
+    tableName,
+    secretsDir,
+    queues: provisioned,
+  });
 
   return {
     apiUrl: api.url,
@@ -131,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(pollers.map((poller) => poller.idle()));
     },
     stop: async () => {
+      await removeLocalEndpoints(options.dataDir);
       await Promise.all(pollers.map((poller) => poller.stop()));
       await api.close();
       dynamo.destroy();

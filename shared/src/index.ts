@@ -33,6 +33,7 @@ export * from './secrets/cached-secret-store.ts';
 export * from './secrets/clinic-secrets.ts';
 export * from './secrets/secrets-manager-secret-store.ts';
 export * from './stripe/idempotency-key.ts';
+export * from './stripe/stripe-call-metrics.ts';
 export * from './stripe/stripe-client.ts';
 export * from './stripe/stripe-client-options.ts';
 export * from './stripe/stripe-errors.ts';

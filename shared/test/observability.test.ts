@@ -1,14 +1,21 @@
 import type { Context, SQSEvent } from 'aws-lambda';
+import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../local/src/lambda-context.ts';
+import { emfMetrics } from '../../test/support/emf.ts';
 import { capturingObservability } from '../../test/support/observability.ts';
 import {
+  callStripe,
   createObservability,
   type HttpEvent,
   jwtHttpFunction,
+  type Metrics,
   queueWorker,
+  StripeKeyRejectedError,
+  scheduledFunction,
   ValidationError,
   type WebhookEventMessage,
+  withStripeCallMetrics,
 } from '../src/index.ts';
 
 /** EMF documents written while `run` ran: Powertools writes them with console.log in dev mode. */
@@ -126,50 +133,13 @@ describe('observability of the route kit and the worker kit', () => {
   });
 
   it('counts a failed worker record as WorkerOutcome failed for its queue, and reports it alone for retry', async () => {
-    const message: WebhookEventMessage = {
-      kind: 'stripe.webhook_event',
-      clinicId: 'clinic_1',
-      mode: 'test',
-      receivedAt: new Date().toISOString(),
-      event: {
-        id: 'evt_1',
-        object: 'event',
-        type: 'payment_intent.succeeded',
-        created: 1_800_000_000,
-        livemode: false,
-        data: { object: { id: 'pi_1', object: 'payment_intent' } },
-      },
-    };
-    const worker = queueWorker({
-      queue: 'payments',
-      observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
-      ledger: {
-        record: async () => {},
-        has: async () => false,
-        list: async () => ({ data: [], nextCursor: null }),
-      },
-      applyEvent: async () => {
-        throw new Error('DynamoDB is down');
-      },
+    const worker = failingWorker(async () => {
+      throw new Error('DynamoDB is down');
     });
-    const event = {
-      Records: [
-        {
-          messageId: 'm1',
-          receiptHandle: 'r1',
-          body: JSON.stringify(message),
-          attributes: { ApproximateReceiveCount: '1' },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments',
-          awsRegion: 'us-east-1',
-        },
-      ],
-    } as unknown as SQSEvent;
     let failures: unknown;
     const documents = await emfDuring(async () => {
-      failures = (await worker(event, lambdaContext('paymentsWorker') as Context)).batchItemFailures;
+      failures = (await worker(sqsEventOf(webhookMessage()), lambdaContext('paymentsWorker') as Context))
+        .batchItemFailures;
     });
     expect(failures).toEqual([{ itemIdentifier: 'm1' }]);
     const counted = documents.flatMap((document) =>
@@ -183,4 +153,144 @@ describe('observability of the route kit and the worker kit', () => {
       outcome: 'failed',
     });
   });
+
+  it('counts every failed Stripe call as StripeCallFailed by kind, also those a route handles itself', async () => {
+    const handler = jwtHttpFunction({
+      observability: createObservability('paymentsApi', { logLevel: 'SILENT' }),
+      cors: { allowedOrigins: [] },
+      deps: {},
+      routes: {
+        'GET /v1/clinics/{clinicId}/payments': async () => {
+          // A use case that handles a failure (a refund left pending, a stale reference dropped) answers normally:
+          // operations must see the failure all the same.
+          for (const sdkError of stripeSdkErrors.slice(1)) {
+            await callStripe(() => Promise.reject(sdkError.error)).catch(() => undefined);
+          }
+          // The first one is not handled: the route answers 409 stripe_key_rejected, and it is counted once.
+          return callStripe(() => Promise.reject(stripeSdkErrors[0]?.error));
+        },
+      },
+    });
+    let status = 0;
+    const documents = await emfDuring(async () => {
+      status = (
+        await handler(apiEvent('GET /v1/clinics/{clinicId}/payments', staff), lambdaContext('paymentsApi'))
+      ).statusCode;
+    });
+    expect(status).toBe(409);
+    const counted = emfMetrics(documents).filter((metric) => metric.name === 'StripeCallFailed');
+    // In call order: the four handled failures, then the one the route let through.
+    expect(counted).toEqual(
+      [...stripeSdkErrors.slice(1), stripeSdkErrors[0]].map(({ kind }) => ({
+        namespace: 'Basis/test',
+        name: 'StripeCallFailed',
+        value: 1,
+        dimensions: { service: 'paymentsApi', kind },
+      })),
+    );
+    expect(emfMetrics(documents).map((metric) => metric.name)).not.toContain('ApiServerError');
+  });
+
+  it('counts a Stripe failure in a worker record and in a scheduled function, each in its own function', async () => {
+    const worker = failingWorker(() =>
+      callStripe(() =>
+        Promise.reject(new Stripe.errors.StripeConnectionError({ message: 'socket hang up' })),
+      ),
+    );
+    const sweep = scheduledFunction(createObservability('eventSweeper', { logLevel: 'SILENT' }), async () =>
+      callStripe(() =>
+        Promise.reject(new Stripe.errors.StripePermissionError({ message: 'rak_event_read is missing' })),
+      ).catch(() => 'skipped'),
+    );
+    const documents = await emfDuring(async () => {
+      await worker(sqsEventOf(webhookMessage()), lambdaContext('paymentsWorker') as Context);
+      await sweep({}, lambdaContext('eventSweeper'));
+    });
+    const counted = emfMetrics(documents).filter((metric) => metric.name === 'StripeCallFailed');
+    expect(counted.map((metric) => metric.dimensions)).toEqual([
+      { service: 'paymentsWorker', kind: 'unavailable' },
+      { service: 'eventSweeper', kind: 'permission' },
+    ]);
+  });
+
+  it('translates a Stripe failure outside any function kit without counting it anywhere', async () => {
+    const count = vi.fn<Metrics['count']>();
+    const outside = callStripe(() => Promise.reject(stripeSdkErrors[0]?.error));
+    await expect(outside).rejects.toBeInstanceOf(StripeKeyRejectedError);
+    // Inside a scope, the same failure is counted in the scope's metrics.
+    await withStripeCallMetrics({ count }, () =>
+      callStripe(() => Promise.reject(stripeSdkErrors[0]?.error)).catch(() => undefined),
+    );
+    expect(count.mock.calls).toEqual([['StripeCallFailed', { kind: 'key_rejected' }]]);
+  });
 });
+
+/** One SDK error per failure kind, as the Stripe SDK throws them. */
+const stripeSdkErrors = [
+  {
+    kind: 'key_rejected',
+    error: new Stripe.errors.StripeAuthenticationError({ message: 'Invalid API Key provided: sk_test_****' }),
+  },
+  { kind: 'permission', error: new Stripe.errors.StripePermissionError({ message: 'rak_refund_write' }) },
+  {
+    kind: 'object_missing',
+    error: new Stripe.errors.StripeInvalidRequestError({ message: 'No such customer', statusCode: 404 }),
+  },
+  {
+    kind: 'rejected',
+    error: new Stripe.errors.StripeInvalidRequestError({ message: 'Amount too large', statusCode: 400 }),
+  },
+  {
+    kind: 'unavailable',
+    error: new Stripe.errors.StripeAPIError({ message: 'Server error', statusCode: 500 }),
+  },
+] as const;
+
+function webhookMessage(): WebhookEventMessage {
+  return {
+    kind: 'stripe.webhook_event',
+    clinicId: 'clinic_1',
+    mode: 'test',
+    receivedAt: new Date().toISOString(),
+    event: {
+      id: 'evt_1',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: 1_800_000_000,
+      livemode: false,
+      data: { object: { id: 'pi_1', object: 'payment_intent' } },
+    },
+  };
+}
+
+function sqsEventOf(body: unknown): SQSEvent {
+  return {
+    Records: [
+      {
+        messageId: 'm1',
+        receiptHandle: 'r1',
+        body: JSON.stringify(body),
+        attributes: { ApproximateReceiveCount: '1' },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  } as unknown as SQSEvent;
+}
+
+/** The payments queue's worker with an `applyEvent` of the test's choosing and a ledger that records nothing. */
+function failingWorker(applyEvent: () => Promise<never>) {
+  return queueWorker({
+    queue: 'payments',
+    observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
+    ledger: {
+      record: async () => {},
+      has: async () => false,
+      list: async () => ({ data: [], nextCursor: null }),
+    },
+    applyEvent,
+  });
+}

@@ -185,7 +185,17 @@ function callsFor(w: World): Record<string, Call> {
       path: `${base}/events?mode=test`,
       token: w.tokens.admin,
     },
+    'GET /v1/clinics/{clinicId}/stripe/{mode}/health': {
+      method: 'GET',
+      path: `${base}/stripe/test/health`,
+      token: w.tokens.admin,
+    },
     // Last: they change the connection itself.
+    'POST /v1/clinics/{clinicId}/stripe/{mode}/webhook/repair': {
+      method: 'POST',
+      path: `${base}/stripe/test/webhook/repair`,
+      token: w.tokens.admin,
+    },
     'PUT /v1/clinics/{clinicId}/stripe/{mode}': {
       method: 'PUT',
       path: `${base}/stripe/test`,
@@ -250,6 +260,8 @@ describe('every route while Stripe refuses', () => {
       status: 400,
       code: 'invalid_stripe_key',
     });
+    // Health is how an admin learns of it: answered, with the key's check failing.
+    expect(codeOf(results, 'GET /v1/clinics/{clinicId}/stripe/{mode}/health')?.status).toBe(200);
   });
 
   it('with a restricted key that lost its permissions: 4xx (409 stripe_key_rejected), never a 500', async () => {

@@ -58,10 +58,17 @@ export class StatelessStack extends Stack {
     new BasisAlarms(this, 'Alarms', {
       functions: this.functions,
       queues: stateful.queues,
+      httpApi: this.api.api,
       topic: alarmTopic.topic,
       stage,
     });
-    new BasisDashboard(this, 'Dashboard', { functions: this.functions, queues: stateful.queues, stage });
+    new BasisDashboard(this, 'Dashboard', {
+      functions: this.functions,
+      queues: stateful.queues,
+      table: stateful.table,
+      httpApi: this.api.api,
+      stage,
+    });
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.url,

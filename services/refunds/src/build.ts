@@ -17,6 +17,7 @@ function refundsDeps(
     refunds: stripeRefundsGateway(clients.stripe),
     queue,
     logger: clients.observability.logger,
+    metrics: clients.observability.metrics,
     now: clients.now,
     newRefundKey: () => `rf_${randomUUID().replaceAll('-', '')}`,
   };

@@ -1,5 +1,5 @@
 import type { PaymentRecords } from '@basis/payments';
-import type { EventQueue, Logger, SecretStore } from '@basis/shared';
+import type { EventQueue, Logger, Metrics, SecretStore } from '@basis/shared';
 import type Stripe from 'stripe';
 
 /** Everything the refunds use cases reach: ports only. */
@@ -15,6 +15,8 @@ export interface RefundsDeps {
   refunds: RefundsGateway;
   queue: EventQueue;
   logger: Logger;
+  /** Counts what operations must see (`RefundStuckPending`). */
+  metrics: Metrics;
   now: () => Date;
   newRefundKey: () => string;
 }

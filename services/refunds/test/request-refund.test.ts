@@ -1,11 +1,18 @@
 import {
   cachedSecretStore,
+  createObservability,
+  type Metrics,
+  noMetrics,
   type QueueMessage,
+  queueWorker,
   type SecretStore,
   StripeUnavailableError,
 } from '@basis/shared';
+import type { Context, SQSEvent } from 'aws-lambda';
 import type Stripe from 'stripe';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../../local/src/lambda-context.ts';
+import { emfDuring, emfMetrics } from '../../../test/support/emf.ts';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
 import {
@@ -67,6 +74,10 @@ describe('a refund request when Stripe does not answer', () => {
     const queued: QueueMessage[] = [];
     const calls: Array<{ idempotencyKey: string; amount: number }> = [];
     let stripeAnswers = false;
+    const counted: Array<{ name: string; metadata: unknown }> = [];
+    const metrics: Metrics = {
+      count: (name, _dimensions, metadata) => void counted.push({ name, metadata }),
+    };
     const gateway: RefundsGateway = {
       createRefund: async (_key, input) => {
         calls.push({ idempotencyKey: input.idempotencyKey, amount: input.amount });
@@ -88,6 +99,7 @@ describe('a refund request when Stripe does not answer', () => {
         },
       },
       logger: silentLogger(),
+      metrics,
       now: () => new Date('2026-11-26T12:00:00Z'),
       newRefundKey: () => 'rf_fixed',
     };
@@ -126,17 +138,106 @@ describe('a refund request when Stripe does not answer', () => {
       },
     );
     await expect(over).rejects.toMatchObject({ code: 'refund_exceeds_remaining' });
+    expect(counted).toEqual([]);
 
     stripeAnswers = true;
     expect(await reconcileRefund(deps, queued[0])).toBe('applied');
+    // The reconciler found the refund still pending past its delay: operations see it, with clinic and payment.
+    expect(counted).toEqual([
+      { name: 'RefundStuckPending', metadata: { clinicId: 'clinic_1', paymentId: 'pi_1' } },
+    ]);
     const payment = await deps.payments.get('clinic_1', 'pi_1');
     expect(payment?.refunds).toEqual([
       expect.objectContaining({ refundKey: 'rf_fixed', refundId: 're_made_once', status: 'succeeded' }),
     ]);
     expect(payment?.amountRefunded).toBe(1200);
     expect(new Set(calls.map((call) => call.idempotencyKey)).size).toBe(1);
-    // A second delivery of the reconcile message finds nothing left to do.
+    // A second delivery of the reconcile message finds nothing left to do, and counts nothing.
     expect(await reconcileRefund(deps, queued[0])).toBe('stale');
+    expect(counted).toHaveLength(1);
+  });
+});
+
+/** A refund written pending whose Stripe answer was lost: no refund id a minute later. */
+const lostAnswer: PaymentRecord = {
+  ...succeeded,
+  refunds: [
+    {
+      refundKey: 'rf_lost',
+      refundId: null,
+      amount: 1000,
+      status: 'pending',
+      reason: null,
+      failureReason: null,
+      idempotencyKey: 'idem_rf_lost',
+      requestedBy: 'user_1',
+      createdAt: '2026-11-26T11:59:00.000Z',
+      statusRank: 0,
+      statusCreated: 0,
+    },
+  ],
+};
+
+describe('a refund the reconciler finds still pending', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('is counted as RefundStuckPending in EMF by the refunds worker, with clinic and payment as metadata', async () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    vi.stubEnv('POWERTOOLS_DEV', 'true');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Basis/test');
+    const observability = createObservability('refundsWorker', { logLevel: 'SILENT' });
+    const deps: RefundsDeps = {
+      payments: paymentRecords({ payments: memoryPayments(lostAnswer, []), stripe: notNeeded, now }),
+      secrets: fixedSecrets('testclinic0001'),
+      freshSecrets: fixedSecrets('testclinic0001'),
+      refunds: {
+        createRefund: async (_key, input) => refund('re_1', input.amount, 'rf_lost'),
+        listRefunds: async () => [],
+      },
+      queue: { send: async () => {} },
+      logger: silentLogger(),
+      metrics: observability.metrics,
+      now,
+      newRefundKey: () => 'rf_unused',
+    };
+    const worker = queueWorker({
+      queue: 'refunds',
+      observability,
+      ledger: {
+        record: async () => {},
+        has: async () => false,
+        list: async () => ({ data: [], nextCursor: null }),
+      },
+      applyEvent: async () => 'ignored',
+      internal: { 'basis.refund_reconcile': (body) => reconcileRefund(deps, body) },
+    });
+    const reconcile = {
+      kind: 'basis.refund_reconcile',
+      clinicId: 'clinic_1',
+      mode: 'test',
+      paymentId: 'pi_1',
+      refundKey: 'rf_lost',
+    };
+    const event = {
+      Records: [
+        { messageId: 'm1', body: JSON.stringify(reconcile), attributes: { ApproximateReceiveCount: '1' } },
+      ],
+    } as unknown as SQSEvent;
+    let failures: unknown;
+    const documents = await emfDuring(async () => {
+      failures = (await worker(event, lambdaContext('refundsWorker') as Context)).batchItemFailures;
+    });
+    expect(failures).toEqual([]);
+    const stuck = documents.filter((document) => 'RefundStuckPending' in document);
+    expect(emfMetrics(stuck)).toEqual([
+      {
+        namespace: 'Basis/test',
+        name: 'RefundStuckPending',
+        value: 1,
+        dimensions: { service: 'refundsWorker' },
+      },
+    ]);
+    expect(stuck[0]).toMatchObject({ clinicId: 'clinic_1', paymentId: 'pi_1' });
   });
 });
 
@@ -171,6 +272,7 @@ function depsAround(
       },
     },
     logger: silentLogger(),
+    metrics: noMetrics,
     now,
     newRefundKey: () => 'rf_race',
     ...overrides,

@@ -1,8 +1,17 @@
 import { buildConnectionRegistry, buildHealthCounters } from '@basis/connect';
-import { type ClientsOf, dynamoEventLedger, publicHttpFunction, scheduledFunction } from '@basis/shared';
+import {
+  type ClientsOf,
+  dynamoEventLedger,
+  type EventQueue,
+  publicHttpFunction,
+  type SecretStore,
+  scheduledFunction,
+} from '@basis/shared';
+import type Stripe from 'stripe';
 import { stripeEventsGateway } from './adapters/stripe-events-gateway.ts';
 import { healthRoutes, ingestRoutes } from './ingest-routes.ts';
 import { boundedSignatureFailureCounter } from './use-cases/count-signature-failures.ts';
+import { type ReplayProgress, replayEvent, replayEventRange } from './use-cases/replay-events.ts';
 import { sweepMissedEvents } from './use-cases/sweep-missed-events.ts';
 
 /** Webhook ingest: verify, route, enqueue, answer; nothing else on Stripe's path. */
@@ -51,4 +60,27 @@ export function buildEventSweeper(clients: ClientsOf<'eventSweeper'>, options: S
     settleSeconds: options.settleSeconds ?? 120,
   };
   return scheduledFunction(clients.observability, () => sweepMissedEvents(deps));
+}
+
+/** What an operator's replay needs: the clinic's keys, a queue to send to, Stripe. */
+export interface EventReplayerClients {
+  secrets: SecretStore;
+  queue: EventQueue;
+  stripe: Stripe;
+  now: () => Date;
+}
+
+/**
+ * Replays for operations (`npm run ops -- replay`): re-reads events from Stripe's Events API with the clinic's key
+ * and enqueues them with ingest's own code, so a replayed event is indistinguishable from a delivery.
+ */
+export function buildEventReplayer(clients: EventReplayerClients) {
+  const deps = { ...clients, events: stripeEventsGateway(clients.stripe) };
+  return {
+    replayEvent: (input: Parameters<typeof replayEvent>[1]) => replayEvent(deps, input),
+    replayEventRange: (
+      input: Parameters<typeof replayEventRange>[1],
+      onProgress?: (progress: ReplayProgress) => void,
+    ) => replayEventRange(deps, input, onProgress),
+  };
 }

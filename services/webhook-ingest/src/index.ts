@@ -2,6 +2,14 @@
  * @basis/webhook-ingest: verifies Stripe's webhooks and routes them to the worker queues; the missed-event sweep;
  * the liveness probe.
  */
-export { buildEventSweeper, buildHealth, buildWebhookIngest, type SweeperOptions } from './build.ts';
+export {
+  buildEventReplayer,
+  buildEventSweeper,
+  buildHealth,
+  buildWebhookIngest,
+  type EventReplayerClients,
+  type SweeperOptions,
+} from './build.ts';
 export { verifyStripeSignature } from './domain/stripe-signature.ts';
+export type { ReplayedEvent, ReplayProgress } from './use-cases/replay-events.ts';
 export type { SweepResult } from './use-cases/sweep-missed-events.ts';

@@ -9,6 +9,7 @@ import { httpStatusOf } from '../errors/error-codes.ts';
 import { BasisError, NotFoundError } from '../errors/errors.ts';
 import { metricNames } from '../observability/metrics.ts';
 import type { Observability } from '../observability/observability.ts';
+import { withStripeCallMetrics } from '../stripe/stripe-call-metrics.ts';
 import { authorize, type Caller } from './authorize.ts';
 import { type ApiResult, errorResponse, type HttpEvent } from './http-event.ts';
 
@@ -167,7 +168,8 @@ export function jwtHttpFunction<Deps>(options: {
   const handle = async (event: HttpEvent, context: KitContext) => {
     const route = routeOf(options.routes, event);
     if (!context.caller || !context.requestId) throw new Error('The caller middleware did not run.');
-    return route(options.deps, { event, caller: context.caller, requestId: context.requestId });
+    const request = { event, caller: context.caller, requestId: context.requestId };
+    return withStripeCallMetrics(options.observability.metrics, () => route(options.deps, request));
   };
   return middy<HttpEvent, ApiResult, Error, KitContext>()
     .use(httpMiddlewares(options.observability, options.cors))
@@ -186,7 +188,8 @@ export function publicHttpFunction<Deps>(options: {
 }): HttpHandler {
   const handle = async (event: HttpEvent, context: KitContext) => {
     const route = routeOf(options.routes, event);
-    return route(options.deps, { event, requestId: context.requestId ?? context.awsRequestId });
+    const request = { event, requestId: context.requestId ?? context.awsRequestId };
+    return withStripeCallMetrics(options.observability.metrics, () => route(options.deps, request));
   };
   return middy<HttpEvent, ApiResult, Error, KitContext>()
     .use(httpMiddlewares(options.observability, undefined))

@@ -5,6 +5,8 @@ import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools
  * The custom metrics (CloudWatch EMF, one namespace per stage) that alarms watch. Names are CloudWatch metric
  * names; dimensions are few and bounded (route, queue, outcome, reason, kind), never a clinic: per-clinic values go
  * into metadata, which CloudWatch keeps in the log line without making a metric of each (cost stays flat).
+ * Powertools adds the dimension `service` (the topology's function name, e.g. `paymentsApi`) to every metric, so
+ * an alarm on one names it too (infra/lib/monitoring/basis-alarms.ts).
  */
 export const metricNames = {
   /** An API request answered 5xx (dimension `route`). */
@@ -27,6 +29,11 @@ export const metricNames = {
   sweepFailed: 'SweepFailedEvents',
   /** A Stripe call failed (dimension `kind`: key_rejected, permission, object_missing, rejected, unavailable). */
   stripeCallFailed: 'StripeCallFailed',
+  /**
+   * The refunds worker's delayed reconcile found a refund still `pending` without Stripe's answer (the API's call to
+   * Stripe timed out or its answer was lost); it asks Stripe again with the same key. Metadata: clinic, payment.
+   */
+  refundStuckPending: 'RefundStuckPending',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

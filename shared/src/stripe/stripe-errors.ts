@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import type { ErrorCode } from '../errors/error-codes.ts';
 import { BasisError, ConflictError } from '../errors/errors.ts';
+import { countStripeCallFailure, type StripeFailureKind } from './stripe-call-metrics.ts';
 
 /**
  * Stripe answered and refused: a revoked or rolled key, a missing permission, a missing object, an invalid request.
@@ -28,6 +29,7 @@ export function isStripeRefusal(error: unknown): error is StripeRefusalError {
  * reconnect: 409 `stripe_key_rejected`, never a 500 (docs/api.md).
  */
 export class StripeKeyRejectedError extends StripeRefusalError {
+  readonly failureKind: StripeFailureKind = 'key_rejected';
   constructor(message: string, stripeCode?: string) {
     super(
       'stripe_key_rejected',
@@ -39,6 +41,7 @@ export class StripeKeyRejectedError extends StripeRefusalError {
 
 /** A restricted key lacks a permission the call needs (403): also `stripe_key_rejected`, naming the permission. */
 export class StripePermissionDeniedError extends StripeRefusalError {
+  readonly failureKind: StripeFailureKind = 'permission';
   constructor(message: string, stripeCode?: string) {
     super(
       'stripe_key_rejected',
@@ -54,6 +57,7 @@ export class StripePermissionDeniedError extends StripeRefusalError {
  * parameter when Stripe says which (`customer`, `payment_intent`, …).
  */
 export class StripeObjectMissingError extends StripeRefusalError {
+  readonly failureKind: StripeFailureKind = 'object_missing';
   constructor(
     message: string,
     readonly param?: string,
@@ -64,6 +68,7 @@ export class StripeObjectMissingError extends StripeRefusalError {
 
 /** Stripe understood the request and refused it (400): e.g. a refund larger than what Stripe still holds. */
 export class StripeRequestRejectedError extends StripeRefusalError {
+  readonly failureKind: StripeFailureKind = 'rejected';
   constructor(message: string, stripeCode: string | undefined) {
     super('stripe_error', `Stripe refused the request: ${message}`, stripeCode);
   }
@@ -71,6 +76,7 @@ export class StripeRequestRejectedError extends StripeRefusalError {
 
 /** Stripe failed, could not be reached, or answered something we did not expect: the outcome is unknown. */
 export class StripeUnavailableError extends BasisError {
+  readonly failureKind: StripeFailureKind = 'unavailable';
   constructor(message = 'Stripe could not complete the request. Please try again.', cause?: unknown) {
     super('stripe_error', message);
     if (cause) this.cause = cause;
@@ -80,9 +86,16 @@ export class StripeUnavailableError extends BasisError {
 /**
  * Turns an error of the Stripe SDK into ours. Stripe's message is kept only where it speaks about the request (it
  * never contains the key: Stripe masks keys in messages). Only a timeout, a 5xx or a network failure becomes
- * `StripeUnavailableError`: every other answer proves Stripe did nothing.
+ * `StripeUnavailableError`: every other answer proves Stripe did nothing. Every failure is counted
+ * (`StripeCallFailed` by kind) in the invocation that saw it.
  */
 export function translateStripeError(error: unknown): Error {
+  const translated = stripeErrorOf(error);
+  if ('failureKind' in translated) countStripeCallFailure(translated.failureKind as StripeFailureKind);
+  return translated;
+}
+
+function stripeErrorOf(error: unknown): Error {
   if (error instanceof Stripe.errors.StripeAuthenticationError)
     return new StripeKeyRejectedError(error.message, error.code);
   if (error instanceof Stripe.errors.StripePermissionError)

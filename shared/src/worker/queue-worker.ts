@@ -9,6 +9,7 @@ import type { StripeEvent } from '../contracts/stripe-event.ts';
 import type { EventLedger, LedgerEntry } from '../ledger/event-ledger.ts';
 import { metricNames } from '../observability/metrics.ts';
 import type { Observability } from '../observability/observability.ts';
+import { withStripeCallMetrics } from '../stripe/stripe-call-metrics.ts';
 import type { QueueName } from '../topology.ts';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
@@ -134,10 +135,12 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
   };
 
   const handler = (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    withStripeCallMetrics(metrics, () =>
+      processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      }),
+    );
   // No early timeout from middy: a worker that runs out of time fails its batch, which SQS redelivers, and time-aware
   // work (payout reconciliation) keeps its own reserve.
   return middy(handler, { timeoutEarlyInMillis: 0 })

@@ -4,6 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Observability } from '../observability/observability.ts';
+import { withStripeCallMetrics } from '../stripe/stripe-call-metrics.ts';
 
 /** A Lambda handler an EventBridge schedule invokes (the event carries nothing the work needs). */
 export type ScheduledHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -16,7 +17,7 @@ export function scheduledFunction(
   observability: Observability,
   work: () => Promise<unknown>,
 ): ScheduledHandler {
-  return middy(async () => work())
+  return middy(async () => withStripeCallMetrics(observability.metrics, work))
     .use(injectLambdaContext(observability.logger, { resetKeys: true }))
     .use(logMetrics(observability.powertoolsMetrics))
     .use(captureLambdaHandler(observability.tracer)) as unknown as ScheduledHandler;

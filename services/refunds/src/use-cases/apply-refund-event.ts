@@ -1,5 +1,11 @@
 import { appliedEventMemory, type PaymentRecord } from '@basis/payments';
-import { type EventOutcome, type Mode, requireModeSecrets, type WebhookEventMessage } from '@basis/shared';
+import {
+  type EventOutcome,
+  type Mode,
+  metricNames,
+  requireModeSecrets,
+  type WebhookEventMessage,
+} from '@basis/shared';
 import { refundReconcileMessageSchema } from '../domain/refund-reconcile-message.ts';
 import { applyDisputeFact, applyRefundFact, type RefundFact } from '../domain/refunds.ts';
 import {
@@ -108,12 +114,18 @@ export async function applyRefundEvent(
 /**
  * The delayed check after a refund was written pending: if Stripe's answer never got recorded (a crash, a
  * timeout), ask again with the same key. Stripe returns the refund it made, or makes the one that was never sent.
+ * A refund still pending this late is counted (`RefundStuckPending`, the clinic and payment in metadata): one now
+ * and then is a lost answer that this completes; a stream of them is Stripe or the refunds API failing.
  */
 export async function reconcileRefund(deps: RefundsDeps, body: unknown): Promise<EventOutcome> {
   const message = refundReconcileMessageSchema.parse(body);
   const record = await deps.payments.get(message.clinicId, message.paymentId);
   const refund = record?.refunds.find((entry) => entry.refundKey === message.refundKey);
   if (!record || !refund || refund.refundId !== null || refund.status !== 'pending') return 'stale';
+  deps.metrics.count(metricNames.refundStuckPending, undefined, {
+    clinicId: message.clinicId,
+    paymentId: message.paymentId,
+  });
   await sendRefundToStripe(
     deps,
     record,

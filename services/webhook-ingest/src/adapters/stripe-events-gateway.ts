@@ -5,6 +5,8 @@ import type Stripe from 'stripe';
 export interface EventsGateway {
   /** Events created in [from, to] (Stripe seconds), newest first, all pages. */
   eventsBetween(secretKey: string, from: number, to: number): AsyncIterable<Stripe.Event>;
+  /** One event by id (`StripeObjectMissingError` when Stripe does not have it, e.g. older than 30 days). */
+  event(secretKey: string, eventId: string): Promise<Stripe.Event>;
 }
 
 export function stripeEventsGateway(stripe: Stripe): EventsGateway {
@@ -27,6 +29,9 @@ export function stripeEventsGateway(stripe: Stripe): EventsGateway {
         if (!page.has_more || !last) return;
         startingAfter = last.id;
       }
+    },
+    event(secretKey, eventId) {
+      return callStripe(() => stripe.events.retrieve(eventId, {}, { apiKey: secretKey }));
     },
   };
 }
