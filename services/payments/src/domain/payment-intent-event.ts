@@ -211,6 +211,8 @@ export function applyPaymentIntentEvent(
         refunds: [],
         disputes: [],
         payoutId: null,
+        membershipId: null,
+        invoiceId: null,
         createdAt: new Date(paymentIntent.created * 1000).toISOString(),
         updatedAt: now,
         statusSource: source,
