@@ -443,3 +443,42 @@ describe('refunds and reports', () => {
   });
 });
 
+describe('chaos', () => {
+  it('duplicated and shuffled webhooks end in the same membership as Stripe’s own state', async () => {
+    await simCall('POST', '/_sim/chaos', clinic.keys.secretKey, {
+      duplicate: '2',
+      shuffle_window_ms: '400',
+      seed: '13',
+    });
+    try {
+      const { clockId } = await clientOnTestClock('cl_chaos');
+      const card = await saveCard('cl_chaos', 'pm_card_visa');
+      const created = await signUp('cl_chaos', { mode: 'test', planId: 'pl_gold', paymentMethodId: card });
+      const { membershipId } = created.body;
+      const first = await membership(membershipId);
+      await advanceClock(clockId, periodEndOf(first) + 2 * 3600);
+      const onStripe = await clinic.stripe.subscriptions.retrieve(membershipId, {}, stripeAs());
+      const periodStart = new Date(
+        (onStripe.items.data[0]?.current_period_start as number) * 1000,
+      ).toISOString();
+      const settled = await membershipBecomes(
+        membershipId,
+        (m) => m.currentPeriodStart === periodStart && m.latestInvoice?.invoiceId === onStripe.latest_invoice,
+      );
+      expect(settled).toMatchObject({
+        status: onStripe.status,
+        cancelAtPeriodEnd: onStripe.cancel_at_period_end,
+        latestInvoice: { status: 'paid', failure: null, paymentId: expect.stringMatching(/^pi_/) },
+      });
+      const payments = await clinic.api(
+        'GET',
+        `${clinic.base}/payments?mode=test&limit=100`,
+        clinic.tokens.staff,
+      );
+      const ofMembership = payments.body.data.filter((p: Json) => p.membershipId === membershipId);
+      expect(ofMembership).toHaveLength(2);
+    } finally {
+      await simCall('DELETE', '/_sim/chaos', clinic.keys.secretKey);
+    }
+  });
+});

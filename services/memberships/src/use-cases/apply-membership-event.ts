@@ -61,15 +61,6 @@ async function applyInvoice(
     paymentId ??= (await deps.billing.retrieveInvoice(secretKey, invoice.id)).paymentIntentId;
     if (failed) failure = (paymentId && (await deps.billing.paymentFailure(secretKey, paymentId))) || failed;
   }
-  if (invoice.status === 'paid' && paymentId) {
-    const existing = await deps.memberships.get(message.clinicId, message.mode, subscriptionId);
-    // Linked first: if the membership write below fails, the redelivery finds the link made and writes nothing twice.
-    await deps.payments.linkInvoice(message.clinicId, message.mode, paymentId, {
-      membershipId: subscriptionId,
-      invoiceId: invoice.id,
-      clientId: existing?.clientId ?? null,
-    });
-  }
   const facts = {
     eventId: message.event.id,
     invoice,
@@ -77,12 +68,13 @@ async function applyInvoice(
     failure,
   };
   const { outcome, record } = await recordInvoice(deps, target, facts, message.event.created);
-  if (outcome === 'applied' && record?.clientId && invoice.status === 'paid' && paymentId) {
-    // The membership was only just recorded: its client now fills the payment (no write when already there).
+  if (invoice.status === 'paid' && paymentId) {
+    // After the membership write, so that the payment gets the membership's client in one write. A failure here
+    // retries the message: the event is then a duplicate for the membership, and the link is made (once).
     await deps.payments.linkInvoice(message.clinicId, message.mode, paymentId, {
       membershipId: subscriptionId,
       invoiceId: invoice.id,
-      clientId: record.clientId,
+      clientId: record?.clientId ?? null,
     });
   }
   return outcome;
