@@ -470,13 +470,17 @@ describe('chaos', () => {
         cancelAtPeriodEnd: onStripe.cancel_at_period_end,
         latestInvoice: { status: 'paid', failure: null, paymentId: expect.stringMatching(/^pi_/) },
       });
-      const payments = await clinic.api(
-        'GET',
-        `${clinic.base}/payments?mode=test&limit=100`,
-        clinic.tokens.staff,
-      );
-      const ofMembership = payments.body.data.filter((p: Json) => p.membershipId === membershipId);
-      expect(ofMembership).toHaveLength(2);
+      // Each paid invoice, once, as a Payment of the membership.
+      const ofMembership = await eventually(async () => {
+        const listed = await clinic.api(
+          'GET',
+          `${clinic.base}/payments?mode=test&limit=100`,
+          clinic.tokens.staff,
+        );
+        const found = listed.body.data.filter((p: Json) => p.membershipId === membershipId);
+        return found.length === 2 ? found : undefined;
+      });
+      expect(new Set(ofMembership.map((p: Json) => p.invoiceId)).size).toBe(2);
     } finally {
       await simCall('DELETE', '/_sim/chaos', clinic.keys.secretKey);
     }

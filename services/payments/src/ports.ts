@@ -73,6 +73,11 @@ export interface PaymentsGateway {
       customerId: string;
       paymentMethodId: string | undefined;
       savePaymentMethod: boolean;
+      /**
+       * Confirm at once with the saved `paymentMethodId`, the client absent (a no-show fee, say). A decline or a card
+       * that needs the client (`authentication_required`) is answered as the PaymentIntent Stripe left, not thrown.
+       */
+      offSession?: boolean;
       metadata: Record<string, string>;
       idempotencyKey: string;
     },
