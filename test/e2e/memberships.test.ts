@@ -315,6 +315,34 @@ describe('signing up', () => {
     });
   });
 
+  it('with a saved card that needs 3-D Secure: incomplete with the secret; once the client authenticates → active', async () => {
+    const setup = await clinic.api(
+      'POST',
+      `${clinic.base}/clients/cl_3ds/payment-methods/setup`,
+      await clinic.tokens.client('cl_3ds'),
+      { mode: 'test' },
+    );
+    const card = await clinic.stripe.paymentMethods.attach(
+      'pm_card_authenticationRequired',
+      { customer: setup.body.customerId },
+      stripeAs(),
+    );
+    const created = await signUp('cl_3ds', { mode: 'test', planId: 'pl_gold', paymentMethodId: card.id });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      status: 'incomplete',
+      clientSecret: expect.stringContaining('_secret_'),
+    });
+    const intentId = (created.body.clientSecret as string).split('_secret_')[0] as string;
+    const intent = await clinic.stripe.paymentIntents.retrieve(intentId, {}, stripeAs());
+    expect(intent.status).toBe('requires_action');
+    await simCall('POST', `/_sim/payment_intents/${intentId}/3ds`, clinic.keys.secretKey, {
+      outcome: 'pass',
+    });
+    const active = await membershipBecomes(created.body.membershipId, (m) => m.status === 'active');
+    expect(active.latestInvoice).toMatchObject({ status: 'paid', failure: null });
+  });
+
   it('a renewal that fails leaves the membership past_due with the failure', async () => {
     const { clockId, customerId } = await clientOnTestClock('cl_lapse');
     const card = await saveCard('cl_lapse', 'pm_card_visa');
