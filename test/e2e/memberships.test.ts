@@ -425,6 +425,29 @@ describe('cancelling', () => {
   });
 });
 
+describe('cancelling what already ended on Stripe', () => {
+  it('answers the membership as Stripe has it (canceled in the Dashboard before its event arrived)', async () => {
+    await simCall('POST', '/_sim/chaos', clinic.keys.secretKey, { delay_ms: '3000' });
+    try {
+      const created = await signUp('cl_dashboard', { mode: 'test', planId: 'pl_gold' });
+      const { membershipId } = created.body;
+      await clinic.stripe.subscriptions.cancel(membershipId, {}, stripeAs());
+      const canceled = await clinic.api(
+        'POST',
+        `${clinic.base}/memberships/${membershipId}/cancel`,
+        clinic.tokens.admin,
+        {
+          atPeriodEnd: false,
+        },
+      );
+      expect(canceled.status).toBe(200);
+      expect(canceled.body.status).toBe('canceled');
+    } finally {
+      await simCall('DELETE', '/_sim/chaos', clinic.keys.secretKey);
+    }
+  });
+});
+
 describe('roles', () => {
   it('follows the table of docs/api.md', async () => {
     const client = await clinic.tokens.client('cl_roles');

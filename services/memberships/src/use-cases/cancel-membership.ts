@@ -1,4 +1,10 @@
-import { type Caller, type Mode, requireModeSecrets } from '@basis/shared';
+import {
+  type Caller,
+  type Mode,
+  requireModeSecrets,
+  StripeObjectMissingError,
+  StripeRequestRejectedError,
+} from '@basis/shared';
 import { z } from 'zod';
 import { idempotencyKeyOf } from '../domain/idempotency-key.ts';
 import { isLive, toMembershipView } from '../domain/membership.ts';
@@ -22,17 +28,27 @@ export async function cancelMembership(
   if (!isLive(record.status) || (input.atPeriodEnd && record.cancelAtPeriodEnd))
     return toMembershipView(record);
   const { secretKey } = await requireModeSecrets(deps.secrets, input.clinicId, record.mode);
-  const view = input.atPeriodEnd
-    ? await deps.billing.setCancelAtPeriodEnd(
-        secretKey,
-        record.membershipId,
-        idempotencyKeyOf('membership-cancel-at-period-end', record.membershipId),
-      )
-    : await deps.billing.cancelNow(
-        secretKey,
-        record.membershipId,
-        idempotencyKeyOf('membership-cancel-now', record.membershipId),
-      );
+  const cancel = () =>
+    input.atPeriodEnd
+      ? deps.billing.setCancelAtPeriodEnd(
+          secretKey,
+          record.membershipId,
+          idempotencyKeyOf('membership-cancel-at-period-end', record.membershipId),
+        )
+      : deps.billing.cancelNow(
+          secretKey,
+          record.membershipId,
+          idempotencyKeyOf('membership-cancel-now', record.membershipId),
+        );
+  const view = await cancel().catch(async (error: unknown) => {
+    // Stripe refuses to cancel what already ended (404 `resource_missing` for a canceled Subscription; ended in the
+    // Dashboard, say, before its event reached us): answer the membership as Stripe has it rather than an error.
+    if (!(error instanceof StripeRequestRejectedError || error instanceof StripeObjectMissingError))
+      throw error;
+    const current = await deps.billing.retrieveSubscription(secretKey, record.membershipId);
+    if (isLive(current.subscription.status)) throw error;
+    return current;
+  });
   const updated = await recordFromStripe(
     deps,
     { clinicId: input.clinicId, mode: record.mode, secretKey },

@@ -176,11 +176,7 @@ export async function signUp(deps: MembershipsDeps, caller: Caller, input: SignU
   if (!plan.active) throw new ConflictError('plan_inactive', 'This plan takes no new members.');
   const connection = await requireModeSecrets(deps.secrets, clinicId, body.mode);
   const { secretKey } = connection;
-  const { claim, repeat } = await claimSignUp(deps, input, secretKey);
-  if (repeat && claim.subscriptionId) {
-    const current = await deps.billing.retrieveSubscription(secretKey, claim.subscriptionId);
-    return answer(current, connection.publishableKey, false);
-  }
+  // Customer and card first: a card that is not the client's is refused before any sign-up is claimed.
   const customerId = await deps.customers.ensureCustomer({ clinicId, mode: body.mode, clientId, secretKey });
   const card = await deps.customers.usableCard({
     clinicId,
@@ -189,6 +185,11 @@ export async function signUp(deps: MembershipsDeps, caller: Caller, input: SignU
     secretKey,
     paymentMethodId: body.paymentMethodId,
   });
+  const { claim, repeat } = await claimSignUp(deps, input, secretKey);
+  if (repeat && claim.subscriptionId) {
+    const current = await deps.billing.retrieveSubscription(secretKey, claim.subscriptionId);
+    return answer(current, connection.publishableKey, false);
+  }
   let view = await deps.billing.createSubscription(secretKey, {
     customerId,
     priceId: plan.priceId,
