@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { buildConnectApi } from '@basis/connect';
+import { buildMembershipsApi, buildMembershipsWorker } from '@basis/memberships';
 import { buildPaymentsApi, buildPaymentsWorker } from '@basis/payments';
 import { buildPayoutsApi, buildPayoutsWorker } from '@basis/payouts';
 import { buildRefundsApi, buildRefundsWorker } from '@basis/refunds';
@@ -72,6 +73,7 @@ export function createLocalFunctions(
       paymentsApi: buildPaymentsApi(clientsOf('paymentsApi')),
       refundsApi: buildRefundsApi(clientsOf('refundsApi')),
       payoutsApi: buildPayoutsApi(clientsOf('payoutsApi')),
+      membershipsApi: buildMembershipsApi(clientsOf('membershipsApi')),
     },
     workers: {
       paymentsWorker: buildPaymentsWorker(clientsOf('paymentsWorker')),
@@ -79,6 +81,7 @@ export function createLocalFunctions(
       payoutsWorker: buildPayoutsWorker(clientsOf('payoutsWorker'), {
         ...(options.payoutsPageSize === undefined ? {} : { gateway: { pageSize: options.payoutsPageSize } }),
       }),
+      membershipsWorker: buildMembershipsWorker(clientsOf('membershipsWorker')),
     },
     scheduled: {
       eventSweeper: buildEventSweeper(clientsOf('eventSweeper'), {

@@ -58,7 +58,7 @@ export interface QueueDefinition {
   oldestMessageAlarmSeconds: number;
 }
 
-const allQueueNames = ['payments', 'refunds', 'payouts'] as const;
+const allQueueNames = ['payments', 'refunds', 'payouts', 'memberships'] as const;
 export type QueueName = (typeof allQueueNames)[number];
 export const queueNames: readonly QueueName[] = allQueueNames;
 
@@ -144,6 +144,22 @@ export const functions = {
     timeoutSeconds: 10,
     access: { table: 'read', secrets: 'none', sendsTo: [] },
   },
+  membershipsApi: {
+    service: 'memberships',
+    entry: 'services/memberships/src/functions/memberships-api.ts',
+    description: 'Memberships HTTP API: plans (Products + Prices), sign-ups (Subscriptions), cancellations',
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    access: { table: 'readWrite', secrets: 'read', sendsTo: [], stripe: true },
+  },
+  membershipsWorker: {
+    service: 'memberships',
+    entry: 'services/memberships/src/functions/memberships-worker.ts',
+    description: 'Applies subscription and invoice events to memberships; records paid invoices as payments',
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    access: { table: 'readWrite', secrets: 'read', sendsTo: [], stripe: true },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
@@ -184,6 +200,16 @@ export const queues = {
     dlqRetentionDays: 14,
     oldestMessageAlarmSeconds: 900,
   },
+  memberships: {
+    consumer: 'membershipsWorker',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+    oldestMessageAlarmSeconds: 300,
+  },
 } as const satisfies Record<QueueName, QueueDefinition>;
 
 /** Stripe event types the system handles, and the queue each goes to. Any other type is acknowledged and ignored. */
@@ -212,6 +238,15 @@ export const eventRouting: Readonly<Record<string, QueueName>> = {
   'payout.failed': 'payouts',
   'payout.canceled': 'payouts',
   'payout.reconciliation_completed': 'payouts',
+  'customer.subscription.created': 'memberships',
+  'customer.subscription.updated': 'memberships',
+  'customer.subscription.deleted': 'memberships',
+  'invoice.finalized': 'memberships',
+  'invoice.paid': 'memberships',
+  'invoice.payment_failed': 'memberships',
+  'invoice.payment_action_required': 'memberships',
+  'invoice.voided': 'memberships',
+  'invoice_payment.paid': 'memberships',
 };
 
 export const handledEventTypes: readonly string[] = Object.keys(eventRouting);
@@ -360,6 +395,48 @@ export const httpRoutes: readonly RouteDefinition[] = [
     path: '/v1/clinics/{clinicId}/events',
     function: 'paymentsApi',
     auth: { kind: 'jwt', roles: ['clinic_admin'] },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/clinics/{clinicId}/membership-plans/{planId}',
+    function: 'membershipsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/membership-plans',
+    function: 'membershipsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/clinics/{clinicId}/clients/{clientId}/memberships',
+    function: 'membershipsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/clients/{clientId}/memberships',
+    function: 'membershipsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/memberships',
+    function: 'membershipsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff'] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinics/{clinicId}/memberships/{membershipId}',
+    function: 'membershipsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'POST',
+    path: '/v1/clinics/{clinicId}/memberships/{membershipId}/cancel',
+    function: 'membershipsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
   },
 ];
 

@@ -78,6 +78,8 @@ function generate(count: number): PaymentRecord[] {
             ]
           : [],
       payoutId: null,
+      membershipId: null,
+      invoiceId: null,
       createdAt,
       updatedAt: createdAt,
       statusSource: { eventId: `evt_${index}`, created: 1, rank: 1 },

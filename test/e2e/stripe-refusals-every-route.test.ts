@@ -73,6 +73,14 @@ async function world(): Promise<World> {
     return listed.body.data?.length && succeeded.body.status === 'succeeded' ? listed.body.data : undefined;
   });
   const unpaid = await booking('bk_w_unpaid');
+  // A membership plan made while the key works, so that a sign-up reaches Stripe with the plan's Price.
+  const plan = await call('PUT', `${base}/membership-plans/plan_walk`, tokens.admin, {
+    mode: 'test',
+    amount: 3000,
+    currency: 'usd',
+    interval: 'month',
+  });
+  expect(plan.status).toBe(200);
   return {
     clinicId,
     keys,
@@ -185,6 +193,45 @@ function callsFor(w: World): Record<string, Call> {
       path: `${base}/events?mode=test`,
       token: w.tokens.admin,
     },
+    'PUT /v1/clinics/{clinicId}/membership-plans/{planId}': {
+      method: 'PUT',
+      path: `${base}/membership-plans/plan_walk`,
+      token: w.tokens.admin,
+      // A new amount makes a new Price on Stripe.
+      body: { mode: 'test', amount: 3500, currency: 'usd', interval: 'month' },
+    },
+    'GET /v1/clinics/{clinicId}/membership-plans': {
+      method: 'GET',
+      path: `${base}/membership-plans?mode=test`,
+      token: w.tokens.client,
+    },
+    'POST /v1/clinics/{clinicId}/clients/{clientId}/memberships': {
+      method: 'POST',
+      path: `${base}/clients/cl_walk/memberships`,
+      token: w.tokens.client,
+      body: { mode: 'test', planId: 'plan_walk' },
+    },
+    'GET /v1/clinics/{clinicId}/clients/{clientId}/memberships': {
+      method: 'GET',
+      path: `${base}/clients/cl_walk/memberships?mode=test`,
+      token: w.tokens.client,
+    },
+    'GET /v1/clinics/{clinicId}/memberships': {
+      method: 'GET',
+      path: `${base}/memberships?mode=test`,
+      token: w.tokens.staff,
+    },
+    'GET /v1/clinics/{clinicId}/memberships/{membershipId}': {
+      method: 'GET',
+      path: `${base}/memberships/sub_walk_unknown?mode=test`,
+      token: w.tokens.staff,
+    },
+    'POST /v1/clinics/{clinicId}/memberships/{membershipId}/cancel': {
+      method: 'POST',
+      path: `${base}/memberships/sub_walk_unknown/cancel`,
+      token: w.tokens.staff,
+      body: { atPeriodEnd: false },
+    },
     'GET /v1/clinics/{clinicId}/stripe/{mode}/health': {
       method: 'GET',
       path: `${base}/stripe/test/health`,
@@ -253,6 +300,8 @@ describe('every route while Stripe refuses', () => {
       'POST /v1/clinics/{clinicId}/clients/{clientId}/payment-methods/setup',
       'POST /v1/clinics/{clinicId}/payments/{paymentId}/cancel',
       'POST /v1/clinics/{clinicId}/payments/{paymentId}/refunds',
+      'PUT /v1/clinics/{clinicId}/membership-plans/{planId}',
+      'POST /v1/clinics/{clinicId}/clients/{clientId}/memberships',
     ]) {
       expect(codeOf(results, route), route).toMatchObject({ status: 409, code: 'stripe_key_rejected' });
     }

@@ -18,6 +18,8 @@ export function succeededPayment(overrides: Partial<PaymentRecord> = {}): Paymen
     refunds: [],
     disputes: [],
     payoutId: null,
+    membershipId: null,
+    invoiceId: null,
     createdAt: '2026-11-26T10:00:00.000Z',
     updatedAt: '2026-11-26T10:00:00.000Z',
     statusSource: { eventId: 'evt_s', created: 100, rank: 104 },

@@ -13,8 +13,9 @@ import { dynamoPricingStore } from './adapters/dynamo-pricing-store.ts';
 import { stripePaymentsGateway } from './adapters/stripe-payments-gateway.ts';
 import { stripeReader } from './adapters/stripe-reader.ts';
 import { paymentsRoutes } from './payments-routes.ts';
-import type { PaymentRecords, PaymentsApiDeps } from './ports.ts';
+import type { ClientCustomers, PaymentRecords, PaymentsApiDeps } from './ports.ts';
 import { applyPaymentEvent } from './use-cases/apply-payment-event.ts';
+import { clientCustomers } from './use-cases/client-customers.ts';
 import { paymentRecords } from './use-cases/payment-records.ts';
 
 type PaymentsClients = Pick<PlatformClients, 'table' | 'secrets' | 'stripe' | 'now' | 'observability'>;
@@ -68,4 +69,14 @@ export function buildPaymentRecords(
   const payments = dynamoPaymentStore(clients.table.doc, clients.table.tableName);
   const reader = stripeReader(clients.secrets.cached, stripePaymentsGateway(clients.stripe));
   return paymentRecords({ payments, stripe: reader, now: clients.now });
+}
+
+/** The port payments offers memberships for a client's Stripe Customer and saved cards (one customer logic). */
+export function buildClientCustomers(
+  clients: { table: TableClients } & Pick<PlatformClients, 'stripe'>,
+): ClientCustomers {
+  return clientCustomers({
+    customers: dynamoCustomerStore(clients.table.doc, clients.table.tableName),
+    gateway: stripePaymentsGateway(clients.stripe),
+  });
 }

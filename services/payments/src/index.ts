@@ -3,7 +3,7 @@
  * API, and the payments worker. It owns the payment record; other contexts change a payment only through
  * `PaymentRecords` (built by `buildPaymentRecords`).
  */
-export { buildPaymentRecords, buildPaymentsApi, buildPaymentsWorker } from './build.ts';
+export { buildClientCustomers, buildPaymentRecords, buildPaymentsApi, buildPaymentsWorker } from './build.ts';
 export {
   appliedEventMemory,
   type DisputeEntry,
@@ -14,5 +14,5 @@ export {
   type RefundStatus,
 } from './domain/payment.ts';
 export type { StripePaymentIntent } from './domain/payment-intent-event.ts';
-export type { PaymentRecords } from './ports.ts';
+export type { ClientCustomers, PaymentRecords } from './ports.ts';
 export type { PaymentDecisionResult } from './use-cases/update-payment.ts';

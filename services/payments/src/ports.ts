@@ -1,4 +1,4 @@
-import type { EventLedger, EventOutcome, Logger, Mode, SecretStore } from '@basis/shared';
+import type { EventLedger, EventOutcome, Logger, Mode, ModeSecrets, SecretStore } from '@basis/shared';
 import type Stripe from 'stripe';
 import type { BookingPayment } from './domain/booking-payment.ts';
 import type { CardRecord, CardReference, CustomerRecord } from './domain/customer.ts';
@@ -91,6 +91,11 @@ export interface PaymentsGateway {
       customerId: string;
       paymentMethodId: string | undefined;
       savePaymentMethod: boolean;
+      /**
+       * Confirm at once with the saved `paymentMethodId`, the client absent (a no-show fee, say). A decline or a card
+       * that needs the client (`authentication_required`) is answered as the PaymentIntent Stripe left, not thrown.
+       */
+      offSession?: boolean;
       metadata: Record<string, string>;
       idempotencyKey: string;
     },
@@ -160,4 +165,45 @@ export interface PaymentRecords {
   ): Promise<EventOutcome>;
   /** Links a payment to the payout that paid it out; no write when it already is. */
   linkPayout(clinicId: string, paymentId: string, payoutId: string): Promise<void>;
+  /**
+   * Marks a payment as the one that paid a membership invoice (`membershipId` sub_…, `invoiceId` in_…, and the
+   * client, since Stripe's invoice PaymentIntents carry no metadata). The payment is recorded from Stripe first when
+   * its own events have not arrived yet. No write when it is already linked. Undefined when the PaymentIntent is
+   * not this clinic's.
+   */
+  linkInvoice(
+    clinicId: string,
+    mode: Mode,
+    paymentId: string,
+    link: { membershipId: string; invoiceId: string; clientId: string | null },
+  ): Promise<PaymentRecord | undefined>;
+}
+
+/**
+ * What payments offers other contexts (memberships) about a client's Stripe Customer and saved cards, so that the
+ * customer logic lives in one place.
+ */
+export interface ClientCustomers {
+  /** The client's Customer id for the mode (`cus_…`), created on first need; one per client and mode. */
+  ensureCustomer(input: {
+    clinicId: string;
+    mode: Mode;
+    clientId: string;
+    /** The mode's connection: its key, and the Stripe account the customer must be on. */
+    connection: Pick<ModeSecrets, 'secretKey' | 'accountId'>;
+  }): Promise<string>;
+  /** The client whose Customer this is, when Basis created it. */
+  clientOf(clinicId: string, mode: Mode, customerId: string): Promise<string | undefined>;
+  /**
+   * The card to charge for the client: `paymentMethodId` when it is one of the customer's cards (else 422
+   * `payment_method_not_owned`), otherwise the customer's default card (Stripe's
+   * `invoice_settings.default_payment_method`, else the card saved last), or null when none is saved.
+   */
+  usableCard(input: {
+    clinicId: string;
+    mode: Mode;
+    customerId: string;
+    secretKey: string;
+    paymentMethodId: string | undefined;
+  }): Promise<string | null>;
 }

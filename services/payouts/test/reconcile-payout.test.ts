@@ -138,6 +138,8 @@ function paymentRecord(paymentId: string): PaymentRecord {
     failure: null,
     amountRefunded: 0,
     payoutId: null,
+    membershipId: null,
+    invoiceId: null,
     createdAt: now,
     updatedAt: now,
     statusSource: { eventId: 'evt_x', created: 1, rank: 104 },

@@ -18,6 +18,11 @@ import type { Mode } from '../vocabulary.ts';
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYOUTS  gsi1sk <createdAt>#<payoutId>
  * - a payout's item:     pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>#ITEM#<balanceTransactionId>
  *   (one Query on sk between PAYOUT#<payoutId> and PAYOUT#<payoutId>#~ reads a payout and its items)
+ * - a membership plan:   pk CLINIC#<clinicId>  sk PLAN#<mode>#<planId>
+ * - a membership:        pk CLINIC#<clinicId>  sk MEMBERSHIP#<mode>#<subscriptionId>
+ *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#MEMBERSHIPS  gsi1sk <createdAt>#<subscriptionId>
+ * - a client's membership (pointer): pk CLINIC#<clinicId>  sk CLIENT_MEMBERSHIP#<mode>#<clientId>#<subscriptionId>
+ * - a sign-up claim:     pk CLINIC#<clinicId>  sk SIGNUP#<mode>#<clientId>#<planId>
  */
 export const paymentKeys = {
   primary: (clinicId: string, paymentId: string) => ({
@@ -110,3 +115,29 @@ export const connectionHealthKey = (clinicId: string, mode: Mode) => ({
   pk: `CLINIC#${clinicId}`,
   sk: `CONNECTION_HEALTH#${mode}`,
 });
+
+export const membershipKeys = {
+  plan: (clinicId: string, mode: Mode, planId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `PLAN#${mode}#${planId}`,
+  }),
+  planPrefix: (mode: Mode) => `PLAN#${mode}#`,
+  primary: (clinicId: string, mode: Mode, subscriptionId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `MEMBERSHIP#${mode}#${subscriptionId}`,
+  }),
+  byDatePartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#MEMBERSHIPS`,
+  byDate: (clinicId: string, mode: Mode, createdAt: string, subscriptionId: string) => ({
+    gsi1pk: `CLINIC#${clinicId}#${mode}#MEMBERSHIPS`,
+    gsi1sk: `${createdAt}#${subscriptionId}`,
+  }),
+  ofClient: (clinicId: string, mode: Mode, clientId: string, subscriptionId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `CLIENT_MEMBERSHIP#${mode}#${clientId}#${subscriptionId}`,
+  }),
+  ofClientPrefix: (mode: Mode, clientId: string) => `CLIENT_MEMBERSHIP#${mode}#${clientId}#`,
+  signUp: (clinicId: string, mode: Mode, clientId: string, planId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `SIGNUP#${mode}#${clientId}#${planId}`,
+  }),
+};

@@ -30,3 +30,34 @@ export async function putIfVersion(
     throw error;
   }
 }
+
+/**
+ * `putIfVersion` for mode-specific items: the stored item must also be of the item's `mode`, so that a write of one
+ * mode can never replace a record of the other, whatever ids it carries. Answers false when the condition fails.
+ */
+export async function putIfModeAndVersion(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown> & { mode: string },
+  expectedVersion: number | undefined,
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ...(expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :expected AND #mode = :mode',
+              ExpressionAttributeNames: { '#mode': 'mode' },
+              ExpressionAttributeValues: { ':expected': expectedVersion, ':mode': item.mode },
+            }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

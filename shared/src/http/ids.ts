@@ -13,6 +13,8 @@ export const pathParameterPatterns: Readonly<Record<string, RegExp>> = {
   serviceId: opaqueIdPattern,
   bookingId: opaqueIdPattern,
   clientId: opaqueIdPattern,
+  planId: opaqueIdPattern,
+  membershipId: /^sub_\w{1,250}$/,
   paymentId: /^pi_\w{1,250}$/,
   payoutId: /^po_\w{1,250}$/,
   paymentMethodId: /^pm_\w{1,250}$/,

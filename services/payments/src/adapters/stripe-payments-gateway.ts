@@ -1,5 +1,5 @@
-import { callStripe, StripeObjectMissingError } from '@basis/shared';
-import type Stripe from 'stripe';
+import { callStripe, StripeObjectMissingError, translateStripeError } from '@basis/shared';
+import Stripe from 'stripe';
 import type { CardReference } from '../domain/customer.ts';
 import type { PaymentIntentSummary, PaymentsGateway } from '../ports.ts';
 
@@ -33,7 +33,7 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
     },
 
     async createPaymentIntent(secretKey, input) {
-      const paymentIntent = await callStripe(() =>
+      const create = () =>
         stripe.paymentIntents.create(
           {
             amount: input.amount,
@@ -43,11 +43,21 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
             metadata: input.metadata,
             ...(input.savePaymentMethod ? { setup_future_usage: 'off_session' as const } : {}),
             ...(input.paymentMethodId ? { payment_method: input.paymentMethodId } : {}),
+            ...(input.offSession ? { confirm: true, off_session: true } : {}),
           },
           { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
-        ),
-      );
-      return summary(paymentIntent);
+        );
+      if (!input.offSession) return summary(await callStripe(create));
+      try {
+        return summary(await create());
+      } catch (error) {
+        // 402 with the PaymentIntent: Stripe made the attempt and refused the card or wants the client present. That
+        // is the payment's outcome (failed, or needing the client), which the answer and the record show.
+        if (error instanceof Stripe.errors.StripeError && error.statusCode === 402 && error.payment_intent) {
+          return summary(error.payment_intent);
+        }
+        throw translateStripeError(error);
+      }
     },
 
     async retrievePaymentIntent(secretKey, paymentIntentId) {

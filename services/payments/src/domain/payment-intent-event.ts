@@ -63,6 +63,8 @@ export function paymentIntentFacts(event: StripeEvent): PaymentIntentFacts {
 export function statusOf(paymentIntent: StripePaymentIntent): PaymentStatus {
   switch (paymentIntent.status) {
     case 'requires_payment_method':
+      // An off-session attempt the bank wants the client to authenticate: the payment needs the client, it did not fail.
+      if (paymentIntent.last_payment_error?.code === 'authentication_required') return 'requires_action';
       return paymentIntent.last_payment_error ? 'failed' : 'requires_payment_method';
     case 'requires_confirmation':
       return 'requires_payment_method';
@@ -141,9 +143,13 @@ function chargeIdOf(paymentIntent: StripePaymentIntent): string | null {
   return typeof charge === 'string' ? charge : charge.id;
 }
 
-function failureOf(paymentIntent: StripePaymentIntent, status: PaymentStatus): PaymentRecord['failure'] {
+/** Why the payment failed or needs the client, from the PaymentIntent's last error; null otherwise. */
+export function failureOf(
+  paymentIntent: StripePaymentIntent,
+  status: PaymentStatus,
+): PaymentRecord['failure'] {
   const error = paymentIntent.last_payment_error;
-  if (status !== 'failed' || !error) return null;
+  if (!error || (status !== 'failed' && status !== 'requires_action')) return null;
   return {
     code: error.decline_code ?? error.code ?? error.type ?? 'payment_failed',
     message: error.message ?? 'The payment was declined.',
@@ -219,6 +225,8 @@ export function applyPaymentIntentEvent(
         refunds: [],
         disputes: [],
         payoutId: null,
+        membershipId: null,
+        invoiceId: null,
         createdAt: new Date(paymentIntent.created * 1000).toISOString(),
         updatedAt: now,
         statusSource: source,

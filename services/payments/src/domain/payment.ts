@@ -75,6 +75,9 @@ export const paymentRecordSchema = z.object({
   refunds: z.array(refundEntrySchema).default([]),
   disputes: z.array(disputeEntrySchema).default([]),
   payoutId: z.string().nullable(),
+  /** The Subscription (`sub_…`) and Invoice (`in_…`) a membership payment paid; null for a booking payment. */
+  membershipId: z.string().nullable().default(null),
+  invoiceId: z.string().nullable().default(null),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /** The event whose snapshot set the status, and its rank in the order events are compared by. */
@@ -123,6 +126,8 @@ export function toPaymentView(record: PaymentRecord) {
     })),
     failure: record.failure,
     payoutId: record.payoutId,
+    membershipId: record.membershipId,
+    invoiceId: record.invoiceId,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

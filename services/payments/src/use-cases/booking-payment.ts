@@ -8,9 +8,10 @@ import {
   requireModeSecrets,
   StripeObjectMissingError,
   stripeIdempotencyKey,
+  ValidationError,
 } from '@basis/shared';
 import * as z from 'zod';
-import { parsePaymentIntent, statusOf } from '../domain/payment-intent-event.ts';
+import { failureOf, parsePaymentIntent, statusOf } from '../domain/payment-intent-event.ts';
 import type { PaymentIntentSummary, PaymentsApiDeps } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
 import { withCustomer } from './customers.ts';
@@ -24,6 +25,8 @@ export const bookingPaymentBodySchema = z.strictObject({
     .string()
     .regex(/^pm_\w+$/)
     .optional(),
+  /** Charge the saved `paymentMethodId` now, the client absent (staff and admins only; e.g. a no-show fee). */
+  offSession: z.boolean().optional(),
 });
 export type BookingPaymentBody = z.infer<typeof bookingPaymentBodySchema>;
 
@@ -59,6 +62,15 @@ export async function createBookingPayment(
 ) {
   const { clinicId, bookingId, body } = input;
   assertActsFor(caller, body.clientId);
+  if (body.offSession) {
+    if (caller.role === 'client') throw new ForbiddenError('Only staff may charge a saved card off-session.');
+    if (!body.paymentMethodId) {
+      throw new ValidationError(
+        'paymentMethodId',
+        'An off-session charge needs the paymentMethodId of a saved card.',
+      );
+    }
+  }
   const pricing = await deps.pricing.get(clinicId, body.serviceId);
   if (!pricing?.requirePaymentAtBooking) {
     throw new ConflictError('payment_not_required', 'This service does not require payment at booking.');
@@ -115,6 +127,7 @@ export async function createBookingPayment(
         customerId,
         paymentMethodId: body.paymentMethodId,
         savePaymentMethod: body.savePaymentMethod ?? false,
+        offSession: body.offSession ?? false,
         // Opaque ids only: no names, service titles or notes reach Stripe.
         metadata: {
           clinic_id: clinicId,
@@ -183,6 +196,7 @@ async function answer(
       status: statusOf(paymentIntent),
       amount: paymentIntent.amount,
       currency: paymentIntent.currency,
+      ...(body.offSession ? { failure: failureOf(paymentIntent, statusOf(paymentIntent)) } : {}),
     },
   };
 }

@@ -4,7 +4,7 @@ import type { PaymentsApiDeps } from '../ports.ts';
 
 type CustomerDeps = Pick<PaymentsApiDeps, 'customers' | 'gateway' | 'logger'>;
 
-interface CustomerInput {
+export interface CustomerInput {
   clinicId: string;
   mode: Mode;
   clientId: string;
@@ -18,8 +18,8 @@ interface CustomerInput {
  * keeps the first record. `replacing` names a customer Stripe no longer knows, so that its successor gets a key of
  * its own (Stripe would otherwise replay the deleted one for 24 hours).
  */
-async function ensureCustomer(
-  deps: CustomerDeps,
+export async function ensureCustomer(
+  deps: Pick<CustomerDeps, 'customers' | 'gateway'>,
   input: CustomerInput,
   replacing: string | null = null,
 ): Promise<CustomerRecord> {

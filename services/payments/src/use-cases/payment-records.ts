@@ -1,3 +1,4 @@
+import type { PaymentRecord } from '../domain/payment.ts';
 import type { PaymentRecords, PaymentStore, StripeReader } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
 import { updatePayment } from './update-payment.ts';
@@ -8,7 +9,7 @@ export function paymentRecords(deps: {
   stripe: Pick<StripeReader, 'paymentIntent'>;
   now: () => Date;
 }): PaymentRecords {
-  return {
+  const records: PaymentRecords = {
     get: (clinicId, paymentId) => deps.payments.get(clinicId, paymentId),
     async ensureRecorded(clinicId, mode, paymentId) {
       const stored = await deps.payments.get(clinicId, paymentId);
@@ -27,6 +28,34 @@ export function paymentRecords(deps: {
       return deps.payments.get(clinicId, paymentId);
     },
     update: (clinicId, paymentId, decide) => updatePayment(deps.payments, clinicId, paymentId, decide),
+    async linkInvoice(clinicId, mode, paymentId, link) {
+      const stored = await records.ensureRecorded(clinicId, mode, paymentId);
+      if (!stored || stored.mode !== mode) return undefined;
+      let linked: PaymentRecord | undefined = stored;
+      await updatePayment(deps.payments, clinicId, paymentId, async (current) => {
+        linked = current;
+        if (
+          !current ||
+          current.mode !== mode ||
+          (current.membershipId === link.membershipId &&
+            current.invoiceId === link.invoiceId &&
+            (current.clientId !== null || link.clientId === null))
+        ) {
+          return { outcome: 'duplicate' };
+        }
+        linked = {
+          ...current,
+          membershipId: link.membershipId,
+          invoiceId: link.invoiceId,
+          bookingId: null,
+          clientId: current.clientId ?? link.clientId,
+          updatedAt: deps.now().toISOString(),
+          version: current.version + 1,
+        };
+        return { outcome: 'applied', record: linked };
+      });
+      return linked;
+    },
     async linkPayout(clinicId, paymentId, payoutId) {
       await updatePayment(deps.payments, clinicId, paymentId, async (current) => {
         if (!current || current.payoutId === payoutId) return { outcome: 'duplicate' };
@@ -37,4 +66,5 @@ export function paymentRecords(deps: {
       });
     },
   };
+  return records;
 }

@@ -1,0 +1,10 @@
+import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
+import { buildMembershipsApi } from '../build.ts';
+
+const base = lambdaBaseClients('membershipsApi');
+export const handler = buildMembershipsApi({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  stripe: createStripeClient('membershipsApi'),
+});

@@ -1,0 +1,10 @@
+import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
+import { buildMembershipsWorker } from '../build.ts';
+
+const base = lambdaBaseClients('membershipsWorker');
+export const handler = buildMembershipsWorker({
+  ...base,
+  table: awsTableClients(base),
+  secrets: awsSecretClients(base),
+  stripe: createStripeClient('membershipsWorker'),
+});
