@@ -4,3 +4,4 @@
  */
 export { buildEventSweeper, buildHealth, buildWebhookIngest, type SweeperOptions } from './build.ts';
 export { verifyStripeSignature } from './domain/stripe-signature.ts';
+export { ingestContracts } from './ingest-contract.ts';

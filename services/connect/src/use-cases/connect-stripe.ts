@@ -13,6 +13,7 @@ import {
 import {
   adminRollGraceMs,
   type ConnectBody,
+  type ConnectionsView,
   type ConnectionView,
   checkKeyPrefixes,
   connectionView,
@@ -166,7 +167,10 @@ export async function connectStripe(
 }
 
 /** `GET /v1/clinics/{clinicId}/stripe`: both modes, never a secret. */
-export async function stripeConnections(deps: Pick<ConnectDeps, 'secrets'>, clinicId: string) {
+export async function stripeConnections(
+  deps: Pick<ConnectDeps, 'secrets'>,
+  clinicId: string,
+): Promise<ConnectionsView> {
   const secrets = await deps.secrets.get(clinicId);
   return { test: connectionView('test', secrets?.test), live: connectionView('live', secrets?.live) };
 }

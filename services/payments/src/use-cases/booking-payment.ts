@@ -10,6 +10,7 @@ import {
 } from '@basis/shared';
 import { z } from 'zod';
 import { parsePaymentIntent, statusOf } from '../domain/payment-intent-event.ts';
+import type { BookingPaymentAnswer } from '../payments-views.ts';
 import type { PaymentIntentSummary, PaymentsApiDeps } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
 import { ensureCustomer } from './customers.ts';
@@ -43,7 +44,7 @@ export async function createBookingPayment(
   deps: PaymentsApiDeps,
   caller: Caller,
   input: { clinicId: string; bookingId: string; body: BookingPaymentBody },
-) {
+): Promise<{ created: boolean; payment: BookingPaymentAnswer }> {
   const { clinicId, bookingId, body } = input;
   assertActsFor(caller, body.clientId);
   const pricing = await deps.pricing.get(clinicId, body.serviceId);
@@ -116,7 +117,7 @@ async function answer(
   summary: PaymentIntentSummary,
   /** true when this request created the booking's PaymentIntent; false for a repeat. */
   created: boolean,
-) {
+): Promise<{ created: boolean; payment: BookingPaymentAnswer }> {
   const { clinicId, bookingId, body } = input;
   const paymentIntent = parsePaymentIntent(summary.paymentIntent);
   if (

@@ -7,6 +7,7 @@ import {
   StripeUnavailableError,
 } from '@basis/shared';
 import type { CardRecord } from '../domain/customer.ts';
+import type { CardSetup, SavedCards } from '../payments-views.ts';
 import type { PaymentsApiDeps } from '../ports.ts';
 import { assertActsFor } from './booking-payment.ts';
 import { ensureCustomer } from './customers.ts';
@@ -16,7 +17,7 @@ export async function startCardSetup(
   deps: PaymentsApiDeps,
   caller: Caller,
   input: { clinicId: string; clientId: string; mode: Mode; requestKey: string | undefined },
-) {
+): Promise<CardSetup> {
   assertActsFor(caller, input.clientId);
   const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
   const customerId = await ensureCustomer(deps, { ...input, secretKey: connection.secretKey });
@@ -57,7 +58,7 @@ export async function listCards(
   deps: PaymentsApiDeps,
   caller: Caller,
   input: { clinicId: string; clientId: string; mode: Mode },
-) {
+): Promise<SavedCards> {
   assertActsFor(caller, input.clientId);
   const customer = await deps.customers.byClient(input.clinicId, input.mode, input.clientId);
   if (!customer) return { data: [] };
