@@ -11,6 +11,7 @@ export default defineConfig({
             'shared/test/**/*.test.ts',
             'services/*/test/**/*.test.ts',
             'local/test/**/*.test.ts',
+            'openapi/test/**/*.test.ts',
             'test/**/*.test.ts',
             'infra/test/**/*.test.ts',
           ],

@@ -17,11 +17,14 @@ import { routeContracts } from './route-contracts.ts';
 /** The OpenAPI 3.1 document as JSON (what docs/openapi.json holds). */
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 
-/** Codes any route of a kind may answer, besides its contract's own. */
+/**
+ * Codes any route of a kind may answer, besides its contract's own. `not_found` is the answer to a request that
+ * matches no route (a path of the wrong shape, say): the gateway's, before any handler runs.
+ */
 const commonErrors: Record<RouteDefinition['auth']['kind'], readonly ErrorCode[]> = {
-  jwt: ['validation_failed', 'unauthorized', 'forbidden', 'internal_error'],
-  'stripe-signature': ['internal_error'],
-  none: ['internal_error'],
+  jwt: ['validation_failed', 'unauthorized', 'forbidden', 'not_found', 'internal_error'],
+  'stripe-signature': ['not_found', 'internal_error'],
+  none: ['not_found', 'internal_error'],
 };
 
 const allCodes = Object.keys(errorStatusByCode) as ErrorCode[];

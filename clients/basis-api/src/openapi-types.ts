@@ -740,6 +740,33 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -790,6 +817,33 @@ export interface operations {
                         openapi: string;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
@@ -878,7 +932,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `clinic_not_connected` */
+            /** @description `not_found`, `clinic_not_connected` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -892,7 +946,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "clinic_not_connected";
+                            code: "not_found" | "clinic_not_connected";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -1044,7 +1098,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `clinic_not_connected` */
+            /** @description `not_found`, `clinic_not_connected` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -1058,7 +1112,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "clinic_not_connected";
+                            code: "not_found" | "clinic_not_connected";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -1266,6 +1320,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
             /** @description `connection_change_in_progress`, `stripe_key_rejected` */
             409: {
                 headers: {
@@ -1439,6 +1520,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "forbidden";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -1637,6 +1745,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -1761,6 +1896,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "forbidden";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -1906,7 +2068,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payout_not_found` */
+            /** @description `not_found`, `payout_not_found` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -1920,7 +2082,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "payout_not_found";
+                            code: "not_found" | "payout_not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -2066,7 +2228,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `pricing_not_found` */
+            /** @description `not_found`, `pricing_not_found` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -2080,7 +2242,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "pricing_not_found";
+                            code: "not_found" | "pricing_not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -2230,6 +2392,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -2365,7 +2554,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payment_not_found` */
+            /** @description `not_found`, `payment_not_found` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -2379,7 +2568,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "payment_not_found";
+                            code: "not_found" | "payment_not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -2535,6 +2724,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "forbidden";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -2771,6 +2987,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
             /** @description `stripe_not_connected`, `stripe_key_rejected`, `stripe_object_missing`, `request_in_progress` */
             409: {
                 headers: {
@@ -2948,6 +3191,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "forbidden";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -3148,7 +3418,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payment_method_not_found` */
+            /** @description `not_found`, `payment_method_not_found` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -3162,7 +3432,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "payment_method_not_found";
+                            code: "not_found" | "payment_method_not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -3368,6 +3638,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -3501,7 +3798,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payment_not_found` */
+            /** @description `not_found`, `payment_not_found` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -3515,7 +3812,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "payment_not_found";
+                            code: "not_found" | "payment_not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -3672,7 +3969,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `payment_not_found` */
+            /** @description `not_found`, `payment_not_found` */
             404: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -3686,7 +3983,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "payment_not_found";
+                            code: "not_found" | "payment_not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -3920,6 +4217,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
             /** @description `internal_error` */
             500: {
                 headers: {
@@ -4046,6 +4370,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "forbidden";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "not_found";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
