@@ -1,7 +1,8 @@
 import { buildConnectionRegistry } from '@basis/connect';
 import { type ClientsOf, dynamoEventLedger, publicHttpFunction, scheduledFunction } from '@basis/shared';
 import { stripeEventsGateway } from './adapters/stripe-events-gateway.ts';
-import { healthRoutes, ingestRoutes } from './ingest-routes.ts';
+import { healthRoutes } from './health-routes.ts';
+import { ingestRoutes } from './ingest-routes.ts';
 import { sweepMissedEvents } from './use-cases/sweep-missed-events.ts';
 
 /** Webhook ingest: verify, route, enqueue, answer; nothing else on Stripe's path. */

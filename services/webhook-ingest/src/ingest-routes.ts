@@ -8,8 +8,6 @@ import {
   NotFoundError,
   type PublicRoute,
 } from '@basis/shared';
-// The generated document (npm run openapi), bundled into the function: the contract is served exactly as committed.
-import openApiDocument from '../../../docs/openapi.json' with { type: 'json' };
 import { type ReceiveWebhookDeps, receiveWebhook } from './use-cases/receive-webhook.ts';
 
 export interface IngestDeps extends ReceiveWebhookDeps {
@@ -66,17 +64,4 @@ const receiveStripeWebhook: PublicRoute<IngestDeps> = async (deps, { event }) =>
 export const ingestRoutes: Readonly<Record<string, PublicRoute<IngestDeps>>> = {
   'POST /stripe_webhook/{clinicId}': receiveStripeWebhook,
   'POST /stripe_webhook_test/{clinicId}': receiveStripeWebhook,
-};
-
-/** The document's text, serialised once per container. */
-const openApiBody = JSON.stringify(openApiDocument);
-
-/** `GET /health`: liveness of the public API; `GET /openapi.json`: the contract a frontend generates its client from. */
-export const healthRoutes: Readonly<Record<string, PublicRoute<unknown>>> = {
-  'GET /health': async () => jsonResponse(200, { status: 'ok' }),
-  'GET /openapi.json': async () => ({
-    statusCode: 200,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
-    body: openApiBody,
-  }),
 };
