@@ -12,6 +12,7 @@ export default defineConfig({
             'services/*/test/**/*.test.ts',
             'local/test/**/*.test.ts',
             'ops/test/**/*.test.ts',
+            'openapi/test/**/*.test.ts',
             'test/**/*.test.ts',
             'infra/test/**/*.test.ts',
           ],

@@ -12,6 +12,8 @@ import {
 import type { Context } from 'aws-lambda';
 import { verifyDevToken } from './dev-jwt.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { localCors } from './local-cors.ts';
+import { type LocalPages, localPages } from './local-pages.ts';
 
 export type HttpFunction = (event: HttpEvent, context: Context) => Promise<ApiResult>;
 
@@ -44,12 +46,24 @@ function send(response: ServerResponse, result: ApiResult): void {
   );
 }
 
-function problem(statusCode: number, code: string, message: string): ApiResult {
+/** An answer of the gateway itself (no function ran): the contract's error body, with the request's id. */
+function problem(statusCode: number, code: string, message: string, requestId: string): ApiResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ error: { code, message } }),
+    body: JSON.stringify({ error: { code, message, requestId } }),
   };
+}
+
+/**
+ * Every answer carries the request's id (API Gateway sends its own as `apigw-requestid`; ours is `x-request-id`,
+ * which the route kit sets from the same id), also when the gateway answers by itself (401, 404, 405, 413).
+ */
+function withRequestId(result: ApiResult, requestId: string): ApiResult {
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  );
+  return { ...result, headers: { 'x-request-id': requestId, ...headers, 'apigw-requestid': requestId } };
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
@@ -87,6 +101,7 @@ function toEvent(
   matched: { route: RouteDefinition; pathParameters: Record<string, string> },
   body: Buffer,
   claims: Record<string, string> | undefined,
+  requestId: string,
 ): HttpEvent {
   const headers = headersOf(request);
   const isBase64Encoded = body.byteLength > 0 && !textContentTypes.test(headers['content-type'] ?? '');
@@ -115,7 +130,7 @@ function toEvent(
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey: key,
       stage: '$default',
       time: now.toISOString(),
@@ -170,9 +185,15 @@ function matchRoute(
 
 /**
  * Plays API Gateway (HTTP API, payload v2) in front of the very same handlers: the routes of the topology, the
- * JWT check on `/v1` routes, path parameters, and base64 bodies for non-text content.
+ * JWT check on `/v1` routes, path parameters, base64 bodies for non-text content, the CORS configuration of the
+ * `/v1` routes (`allowedOrigins`; none: no CORS) and a request id on every answer. It also serves the rendered
+ * API reference at `GET /docs`, which only the local server has.
  */
-export async function startApiGatewayServer(options: { port: number; host?: string }): Promise<{
+export async function startApiGatewayServer(options: {
+  port: number;
+  host?: string;
+  allowedOrigins?: readonly string[];
+}): Promise<{
   url: string;
   port: number;
   server: Server;
@@ -181,33 +202,58 @@ export async function startApiGatewayServer(options: { port: number; host?: stri
   close(): Promise<void>;
 }> {
   const compiled = httpRoutes.map(compile);
+  const cors = localCors(options.allowedOrigins ?? []);
+  const pages: LocalPages = localPages();
   let functions: Partial<Record<FunctionName, HttpFunction>> | undefined;
-  const handle = async (request: IncomingMessage): Promise<ApiResult> => {
-    if (!functions) return problem(503, 'starting', 'The local API is still starting.');
-    const url = new URL(request.url ?? '/', 'http://localhost');
+  const route = async (request: IncomingMessage, url: URL, requestId: string): Promise<ApiResult> => {
+    if (!functions) return problem(503, 'starting', 'The local API is still starting.', requestId);
+    const page = request.method === 'GET' ? pages.serve(url.pathname) : undefined;
+    if (page) return page;
     const match = matchRoute(compiled, request.method, url.pathname);
     if (match === 'no_route')
-      return problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`);
+      return problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`, requestId);
     if (match === 'wrong_method') {
-      return problem(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}.`);
+      return problem(
+        405,
+        'method_not_allowed',
+        `${request.method} is not allowed on ${url.pathname}.`,
+        requestId,
+      );
     }
-    const { route, pathParameters } = match;
-    if (!pathParameters) return problem(400, 'validation_failed', 'The path holds a malformed % escape.');
-    const auth = await authenticate(route, request);
-    if (!auth.ok) return problem(401, 'unauthorized', 'A valid bearer token is required.');
+    const { route: matched, pathParameters } = match;
+    if (!pathParameters) {
+      return problem(400, 'validation_failed', 'The path holds a malformed % escape.', requestId);
+    }
+    const auth = await authenticate(matched, request);
+    if (!auth.ok) return problem(401, 'unauthorized', 'A valid bearer token is required.', requestId);
     const body = await readBody(request);
-    if (!body) return problem(413, 'payload_too_large', 'The request body is too large.');
-    const fn = functions[route.function] as HttpFunction;
-    const event = toEvent(request, url, { route, pathParameters }, body, auth.claims);
-    return fn(event, lambdaContext(route.function));
+    if (!body) return problem(413, 'payload_too_large', 'The request body is too large.', requestId);
+    const fn = functions[matched.function] as HttpFunction;
+    const event = toEvent(request, url, { route: matched, pathParameters }, body, auth.claims, requestId);
+    return fn(event, lambdaContext(matched.function));
+  };
+  const handle = async (request: IncomingMessage, requestId: string): Promise<ApiResult> => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const headers = headersOf(request);
+    const corsApplies = cors?.appliesTo(url.pathname) === true;
+    // API Gateway answers a preflight itself, before any route or authorizer runs.
+    const preflight = corsApplies && request.method === 'OPTIONS' ? cors?.preflight(headers) : undefined;
+    if (preflight) return { statusCode: 204, headers: preflight };
+    const result = withRequestId(await route(request, url, requestId), requestId);
+    if (!corsApplies || !cors) return result;
+    return { ...result, headers: cors.onResponse(headers, result.headers as Record<string, string>) };
   };
 
   const server = createServer((request, response) => {
-    handle(request)
-      .then((result) => send(response, result))
+    const requestId = randomUUID();
+    handle(request, requestId)
+      .then((result) => send(response, withRequestId(result, requestId)))
       .catch((error: unknown) => {
         console.error('local API gateway: handler crashed', error);
-        send(response, problem(500, 'internal_error', 'The handler crashed.'));
+        send(
+          response,
+          withRequestId(problem(500, 'internal_error', 'The handler crashed.', requestId), requestId),
+        );
       });
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));

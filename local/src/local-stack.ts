@@ -82,7 +82,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const fileStore = fileSecretStore(secretsDir);
   const secrets = cachedSecretStore(fileStore, 5);
   const observability = options.observability ?? ((service: string) => createObservability(service));
-  const api = await startApiGatewayServer({ port: options.port });
+  const api = await startApiGatewayServer({
+    port: options.port,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
 
   const functions = createLocalFunctions(
     {

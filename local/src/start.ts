@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { envNames, parseOrigins } from '@basis/shared';
 import { startStripeSimulator } from '@basis/stripe-sim';
 import { signDevToken } from './dev-jwt.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -17,6 +18,8 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 3000);
 const stripePort = Number(process.env.STRIPE_SIM_PORT ?? 12111);
 const demoClinicId = 'clinic_demo';
+/** Browser origins allowed on the `/v1` routes: the frontend's dev server unless told otherwise. */
+const allowedOrigins = parseOrigins(process.env[envNames.allowedOrigins] ?? 'http://localhost:5173');
 
 const stoppers: Array<() => Promise<void>> = [];
 let stopping = false;
@@ -46,6 +49,7 @@ try {
     dataDir: localDataDir,
     port,
     stripeApiUrl: stripe.url,
+    allowedOrigins,
   });
   stoppers.push(stack.stop);
   // The missed-event sweep runs every 15 minutes in AWS; locally every minute (BASIS_LOCAL_SWEEP_SECONDS).
@@ -58,6 +62,8 @@ try {
   console.log(`
 Basis payments is running locally.
   API               ${stack.apiUrl}   (GET /health)
+  API reference     ${stack.apiUrl}/docs   (OpenAPI: ${stack.apiUrl}/openapi.json)
+  CORS origins      ${allowedOrigins.join(', ') || 'none'}   (BASIS_ALLOWED_ORIGINS)
   Stripe simulator  ${stripe.url}
   DynamoDB Local    ${dynamo.endpoint}   table ${stack.tableName}
   SQS (fauxqs)      ${sqs.endpoint}   queues ${Object.keys(stack.queues).join(', ')} (each with a DLQ)

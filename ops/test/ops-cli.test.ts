@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ledgerKeys, type WebhookEventMessage } from '@basis/shared';
+import { ledgerKeys, queueNames, type WebhookEventMessage } from '@basis/shared';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/src/local-stack.ts';
@@ -185,7 +185,7 @@ describe('npm run ops against the local stack', () => {
     const rows = Object.fromEntries(
       before.out.slice(2).map((line) => [line.split(/\s+/)[0], line.split(/\s+/)]),
     );
-    expect(Object.keys(rows).sort()).toEqual(['payments', 'payouts', 'refunds']);
+    expect(Object.keys(rows).sort()).toEqual([...queueNames].sort());
     expect(rows.payments?.[5]).toBe('1');
     expect(Number(rows.payments?.[6])).toBeGreaterThanOrEqual(0);
     expect(rows.refunds?.[5]).toBe('0');

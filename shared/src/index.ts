@@ -18,6 +18,7 @@ export * from './http/authorize.ts';
 export * from './http/http-event.ts';
 export * from './http/ids.ts';
 export * from './http/request-input.ts';
+export * from './http/route-contract.ts';
 export * from './http/route-kit.ts';
 export * from './ledger/dynamo-event-ledger.ts';
 export * from './ledger/event-ledger.ts';

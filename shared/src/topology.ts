@@ -83,7 +83,7 @@ export const functions = {
   health: {
     service: 'webhook-ingest',
     entry: 'services/webhook-ingest/src/functions/health.ts',
-    description: 'Liveness probe for the public API',
+    description: 'Liveness probe and OpenAPI document of the public API',
     memoryMb: 128,
     timeoutSeconds: 3,
     access: { table: 'none', secrets: 'none', sendsTo: [] },
@@ -270,6 +270,7 @@ export interface RouteDefinition {
 
 export const httpRoutes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', function: 'health', auth: { kind: 'none' } },
+  { method: 'GET', path: '/openapi.json', function: 'health', auth: { kind: 'none' } },
   {
     method: 'POST',
     path: '/stripe_webhook/{clinicId}',
@@ -338,6 +339,12 @@ export const httpRoutes: readonly RouteDefinition[] = [
   },
   {
     method: 'POST',
+    path: '/v1/clinics/{clinicId}/bookings/{bookingId}/payment',
+    function: 'paymentsApi',
+    auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },
+  },
+  {
+    method: 'GET',
     path: '/v1/clinics/{clinicId}/bookings/{bookingId}/payment',
     function: 'paymentsApi',
     auth: { kind: 'jwt', roles: ['clinic_admin', 'staff', 'client'] },

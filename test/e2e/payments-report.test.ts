@@ -4,6 +4,7 @@ import { signDevToken } from '../../local/src/dev-jwt.ts';
 import type { LocalStack } from '../../local/src/local-stack.ts';
 import { dynamoPaymentStore } from '../../services/payments/src/adapters/dynamo-payment-store.ts';
 import type { PaymentRecord, PaymentStatus } from '../../services/payments/src/domain/payment.ts';
+import { apiClient, typedClient } from '../support/clinic-api.ts';
 import { startTestStack } from '../support/test-stack.ts';
 
 const clinicId = 'clinic_report';
@@ -24,13 +25,43 @@ function generate(count: number): PaymentRecord[] {
       currency: fc.constantFrom(...currencies),
       amount: fc.integer({ min: 100, max: 50_000 }),
       refundShare: fc.constantFrom(0, 0, 0.25, 1),
+      // A payment may settle days after it was created, a refund weeks after that: across month boundaries.
+      settleDelay: fc.integer({ min: 0, max: 3 * 86_400 }),
+      refundDelay: fc.integer({ min: 0, max: 45 * 86_400 }),
+      secondRefund: fc.boolean(),
       disputed: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
     }),
     { numRuns: count, seed: 20261126 },
   );
   return rng.map((spec, index) => {
     const createdAt = new Date(start + spec.offset).toISOString();
+    const settled = Math.floor((start + spec.offset) / 1000) + spec.settleDelay;
     const refunded = spec.status === 'succeeded' ? Math.floor(spec.amount * spec.refundShare) : 0;
+    const refundEntry = (suffix: string, amount: number, status: 'succeeded' | 'failed', at: number) => ({
+      refundKey: `k${index}${suffix}`,
+      refundId: `re_${index}${suffix}`,
+      amount,
+      status,
+      reason: null,
+      failureReason: null,
+      idempotencyKey: null,
+      requestedBy: null,
+      createdAt: new Date(at * 1000).toISOString(),
+      statusRank: 1,
+      statusCreated: at,
+    });
+    // Refunded in two halves a while apart (the second may fall in a later month), plus a failed attempt.
+    const half = Math.floor(refunded / 2);
+    const refunds =
+      refunded === 0
+        ? []
+        : spec.secondRefund && half > 0
+          ? [
+              refundEntry('a', half, 'succeeded', settled + spec.refundDelay),
+              refundEntry('b', refunded - half, 'succeeded', settled + 2 * spec.refundDelay),
+              refundEntry('c', refunded, 'failed', settled + spec.refundDelay + 60),
+            ]
+          : [refundEntry('a', refunded, 'succeeded', settled + spec.refundDelay)];
     return {
       clinicId,
       mode: 'test',
@@ -44,23 +75,7 @@ function generate(count: number): PaymentRecord[] {
       chargeId: null,
       failure: null,
       amountRefunded: refunded,
-      refunds: refunded
-        ? [
-            {
-              refundKey: `k${index}`,
-              refundId: `re_${index}`,
-              amount: refunded,
-              status: 'succeeded',
-              reason: null,
-              failureReason: null,
-              idempotencyKey: null,
-              requestedBy: null,
-              createdAt,
-              statusRank: 1,
-              statusCreated: 1,
-            },
-          ]
-        : [],
+      refunds,
       disputes:
         spec.disputed && spec.status === 'succeeded'
           ? [
@@ -82,36 +97,51 @@ function generate(count: number): PaymentRecord[] {
       invoiceId: null,
       createdAt,
       updatedAt: createdAt,
-      statusSource: { eventId: `evt_${index}`, created: 1, rank: 1 },
+      statusSource: { eventId: `evt_${index}`, created: settled, rank: 1 },
       appliedEventIds: [],
       version: 1,
     };
   });
 }
 
-/** The same report, summed independently of the code under test. */
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/**
+ * The same report, summed independently of the code under test: a payment counts in the window it succeeded (or
+ * failed) in, a refund in the window it succeeded in, whichever month its payment was in.
+ */
 function expected(from: string, to: string) {
-  const inRange = payments.filter((p) => p.createdAt >= from && p.createdAt < to);
+  const inWindow = (seconds: number) => iso(seconds) >= from && iso(seconds) < to;
   return currencies
     .map((currency) => {
-      const mine = inRange.filter((p) => p.currency === currency);
-      const succeeded = mine.filter((p) => p.status === 'succeeded');
+      const mine = payments.filter((p) => p.currency === currency);
+      const succeeded = mine.filter((p) => p.status === 'succeeded' && inWindow(p.statusSource.created));
+      const refundsIn = (p: PaymentRecord) =>
+        p.refunds.filter((r) => r.status === 'succeeded' && inWindow(r.statusCreated));
+      const refundedPayments = mine.filter((p) => p.status === 'succeeded' && refundsIn(p).length > 0);
+      const refundedByEnd = (p: PaymentRecord) =>
+        p.refunds
+          .filter((r) => r.status === 'succeeded' && iso(r.statusCreated) < to)
+          .reduce((sum, r) => sum + r.amount, 0);
       const gross = succeeded.reduce((s, p) => s + p.amount, 0);
-      const refunded = succeeded.reduce((s, p) => s + p.amountRefunded, 0);
+      const refunded = refundedPayments.reduce(
+        (s, p) => s + refundsIn(p).reduce((t, r) => t + r.amount, 0),
+        0,
+      );
       const disputes = succeeded.flatMap((p) => p.disputes);
+      const failed = mine.filter((p) => p.status === 'failed' && inWindow(p.statusSource.created));
       return {
         currency,
         gross,
         refunded,
         net: gross - refunded,
         succeededCount: succeeded.length,
-        failedCount: mine.filter((p) => p.status === 'failed').length,
-        refundedCount: succeeded.filter((p) => p.amountRefunded === p.amount).length,
-        partiallyRefundedCount: succeeded.filter((p) => p.amountRefunded > 0 && p.amountRefunded < p.amount)
-          .length,
+        failedCount: failed.length,
+        refundedCount: refundedPayments.filter((p) => refundedByEnd(p) >= p.amount).length,
+        partiallyRefundedCount: refundedPayments.filter((p) => refundedByEnd(p) < p.amount).length,
         disputed: disputes.reduce((s, d) => s + d.amount, 0),
         disputedCount: disputes.length,
-        present: mine.length > 0,
+        present: succeeded.length + failed.length + refundedPayments.length > 0,
       };
     })
     .filter((row) => row.present)
@@ -120,7 +150,8 @@ function expected(from: string, to: string) {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // "Now" is mid-March 2026, so the default window (the current calendar month, UTC) is March.
+  stack = await startTestStack({ now: () => new Date('2026-03-15T12:00:00Z') });
   payments = generate(300);
   const store = dynamoPaymentStore(stack.doc, stack.tableName);
   for (let i = 0; i < payments.length; i += 25) {
@@ -131,38 +162,87 @@ afterAll(() => stack?.stop());
 
 async function report(query: string) {
   const token = await signDevToken({ clinicId, role: 'staff' });
-  const response = await fetch(`${stack.apiUrl}/v1/clinics/${clinicId}/reports/payments?${query}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return apiClient(stack.apiUrl)('GET', `/v1/clinics/${clinicId}/reports/payments?${query}`, token);
 }
 
 describe('the payments report', () => {
-  it('matches an independent sum over all 300 payments (three pages of the index)', async () => {
-    const all = await report('mode=test');
-    expect(all.status).toBe(200);
-    expect(all.body.currencies).toEqual(expected('0', '9'));
+  it('matches an independent sum over all 300 payments (three pages of the index), month by month', async () => {
+    for (const [from, to] of [
+      ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'],
+      ['2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'],
+      ['2026-04-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z'],
+      ['2026-05-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z'],
+    ] as const) {
+      const month = await report(`mode=test&from=${from}&to=${to}`);
+      expect(month.status).toBe(200);
+      expect(month.body).toEqual({ mode: 'test', from, to, currencies: expected(from, to) });
+    }
+    // Refunds that succeeded after their payment's month count in their own month: April and May have some.
+    expect(
+      expected('2026-05-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z').some((row) => row.refunded > 0),
+    ).toBe(true);
+  });
+
+  it('reports the current calendar month (UTC) when the request names no window', async () => {
+    const current = await report('mode=test');
+    expect(current.status).toBe(200);
+    expect(current.body).toMatchObject({ from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
+    expect(current.body.currencies).toEqual(expected('2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'));
   });
 
   it('includes `from` and excludes `to`, in UTC, whatever offset the bounds are written in', async () => {
-    const boundary = payments[17] as PaymentRecord;
-    const from = boundary.createdAt;
+    const boundary = payments.find((p) => p.status === 'succeeded') as PaymentRecord;
+    const from = iso(boundary.statusSource.created);
     const to = new Date(Date.parse(from) + 9 * 86_400_000).toISOString();
     const utc = await report(`mode=test&from=${from}&to=${to}`);
     expect(utc.body.currencies).toEqual(expected(from, to));
     expect(utc.body).toMatchObject({ mode: 'test', from, to });
+    // Excluding `to`: a window ending exactly where this one starts does not count the boundary payment.
+    const before = await report(
+      `mode=test&from=${new Date(Date.parse(from) - 86_400_000).toISOString()}&to=${from}`,
+    );
+    expect(before.body.currencies).toEqual(
+      expected(new Date(Date.parse(from) - 86_400_000).toISOString(), from),
+    );
     // The same instants written in UTC+02:00.
-    const shifted = (iso: string) => {
-      const d = new Date(Date.parse(iso) + 2 * 3_600_000).toISOString().replace('Z', '+02:00');
+    const shifted = (instant: string) => {
+      const d = new Date(Date.parse(instant) + 2 * 3_600_000).toISOString().replace('Z', '+02:00');
       return encodeURIComponent(d);
     };
     const offset = await report(`mode=test&from=${shifted(from)}&to=${shifted(to)}`);
     expect(offset.body.currencies).toEqual(utc.body.currencies);
   });
 
-  it('refuses a range that ends before it starts, and an unknown mode', async () => {
+  it('answers text/csv with one row per currency, the same figures as the JSON', async () => {
+    const from = '2026-03-01T00:00:00.000Z';
+    const to = '2026-04-01T00:00:00.000Z';
+    const client = typedClient(stack.apiUrl, await signDevToken({ clinicId, role: 'staff' }));
+    const { data, response } = await client.GET('/v1/clinics/{clinicId}/reports/payments', {
+      params: { path: { clinicId }, query: { mode: 'test', from, to, format: 'csv' } },
+      parseAs: 'text',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const [header, ...rows] = (data as string).trimEnd().split('\r\n');
+    expect(header).toBe(
+      'mode,from,to,currency,gross,refunded,net,succeededCount,failedCount,refundedCount,partiallyRefundedCount,disputed,disputedCount',
+    );
+    expect(rows).toEqual(
+      expected(from, to).map((row) => ['test', from, to, ...Object.values(row)].map(String).join(',')),
+    );
+  });
+
+  it('refuses a window that ends before it starts, one longer than 366 days, an unknown format and an unknown mode', async () => {
     const backwards = await report('mode=test&from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z');
     expect(backwards.body).toMatchObject({ error: { code: 'validation_failed', field: 'to' } });
+    const leapYear = await report('mode=test&from=2028-01-01T00:00:00Z&to=2029-01-01T00:00:00Z');
+    expect(leapYear.status).toBe(200);
+    const tooLong = await report('mode=test&from=2026-01-01T00:00:00Z&to=2027-01-02T00:00:01Z');
+    expect(tooLong).toMatchObject({
+      status: 400,
+      body: { error: { code: 'validation_failed', field: 'to' } },
+    });
+    expect((await report('mode=test&format=xlsx')).body).toMatchObject({ error: { field: 'format' } });
     expect((await report('mode=prod')).status).toBe(400);
   });
 });

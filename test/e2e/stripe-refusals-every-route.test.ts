@@ -106,6 +106,12 @@ function callsFor(w: World): Record<string, Call> {
   const event = { id: 'evt_walk', object: 'event', type: 'payment_intent.succeeded', data: { object: {} } };
   return {
     'GET /health': { method: 'GET', path: '/health' },
+    'GET /openapi.json': { method: 'GET', path: '/openapi.json' },
+    'GET /v1/clinics/{clinicId}/bookings/{bookingId}/payment': {
+      method: 'GET',
+      path: `${base}/bookings/bk_w_paid/payment?mode=test`,
+      token: w.tokens.client,
+    },
     'POST /stripe_webhook/{clinicId}': {
       method: 'POST',
       path: `/stripe_webhook/${w.clinicId}`,

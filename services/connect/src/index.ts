@@ -3,5 +3,6 @@
  * managed webhook endpoints, secret rolls, disconnect) and keeps the registry of connected clinics.
  */
 export { buildConnectApi, buildConnectionRegistry, buildHealthCounters } from './build.ts';
+export { connectContracts } from './connect-contract.ts';
 export type { ConnectionEntry } from './domain/connection-registry.ts';
 export type { ConnectionRegistry, HealthCounterKind, HealthCounters } from './ports.ts';

@@ -3,4 +3,6 @@
  * lifecycle from Stripe's subscription and invoice events; each paid invoice becomes a Payment through payments'
  * `PaymentRecords` port. The memberships API and worker.
  */
+
 export { buildMembershipsApi, buildMembershipsWorker } from './build.ts';
+export { membershipsContracts } from './memberships-contract.ts';

@@ -12,7 +12,9 @@ export {
   paymentStatuses,
   type RefundEntry,
   type RefundStatus,
+  refundStatuses,
 } from './domain/payment.ts';
 export type { StripePaymentIntent } from './domain/payment-intent-event.ts';
+export { paymentsContracts } from './payments-contract.ts';
 export type { ClientCustomers, PaymentRecords } from './ports.ts';
 export type { PaymentDecisionResult } from './use-cases/update-payment.ts';

@@ -4,29 +4,27 @@ import {
   type JwtRouteRequest,
   jsonResponse,
   type Mode,
-  modes,
   NotFoundError,
   noContent,
   parseJsonBody,
   parseQuery,
   pathParameter,
 } from '@basis/shared';
-import * as z from 'zod';
 import { toPaymentView } from './domain/payment.ts';
+import { reportAsCsv } from './domain/payments-report.ts';
 import { pricingSchema } from './domain/pricing.ts';
+import { modeOnlySchema } from './payments-contract.ts';
 import type { PaymentsApiDeps } from './ports.ts';
 import { bookingPaymentBodySchema, createBookingPayment } from './use-cases/booking-payment.ts';
 import { cancelPayment } from './use-cases/cancel-payment.ts';
-import { listLedger, listPayments, paymentsReport } from './use-cases/payment-queries.ts';
+import { bookingPayment, listLedger, listPayments, paymentsReport } from './use-cases/payment-queries.ts';
 import { listCards, removeCard, startCardSetup } from './use-cases/saved-cards.ts';
 import { getPricing, putPricing } from './use-cases/service-pricing.ts';
 
 type Route = JwtRoute<PaymentsApiDeps>;
 
-const modeOnly = z.strictObject({ mode: z.enum(modes) });
-
 function modeFromQuery({ event }: JwtRouteRequest): Mode {
-  return parseQuery(event, modeOnly).mode;
+  return parseQuery(event, modeOnlySchema).mode;
 }
 
 /** The payments API's routes, by API Gateway routeKey: each parses its input, calls one use case, answers. */
@@ -50,7 +48,7 @@ export const paymentsRoutes: Readonly<Record<string, Route>> = {
     return jsonResponse(result.created ? 201 : 200, result.payment);
   },
   'POST /v1/clinics/{clinicId}/clients/{clientId}/payment-methods/setup': async (deps, { event, caller }) => {
-    const { mode } = parseJsonBody(event, modeOnly);
+    const { mode } = parseJsonBody(event, modeOnlySchema);
     const setup = await startCardSetup(deps, caller, {
       clinicId: caller.clinicId,
       clientId: pathParameter(event, 'clientId'),
@@ -97,8 +95,28 @@ export const paymentsRoutes: Readonly<Record<string, Route>> = {
       200,
       await cancelPayment(deps, { clinicId: caller.clinicId, paymentId: pathParameter(event, 'paymentId') }),
     ),
-  'GET /v1/clinics/{clinicId}/reports/payments': async (deps, { event, caller }) =>
-    jsonResponse(200, await paymentsReport(deps, caller.clinicId, event.queryStringParameters)),
+  'GET /v1/clinics/{clinicId}/bookings/{bookingId}/payment': async (deps, request) => {
+    const { event, caller } = request;
+    const input = {
+      clinicId: caller.clinicId,
+      mode: modeFromQuery(request),
+      bookingId: pathParameter(event, 'bookingId'),
+    };
+    return jsonResponse(200, await bookingPayment(deps, caller, input));
+  },
+  'GET /v1/clinics/{clinicId}/reports/payments': async (deps, { event, caller }) => {
+    const { format, ...report } = await paymentsReport(deps, caller.clinicId, event.queryStringParameters);
+    if (format === 'json') return jsonResponse(200, report);
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="payments-${report.mode}-${report.from.slice(0, 10)}.csv"`,
+        'cache-control': 'no-store',
+      },
+      body: reportAsCsv(report),
+    };
+  },
   'GET /v1/clinics/{clinicId}/events': async (deps, { event, caller }) =>
     jsonResponse(200, await listLedger(deps, caller.clinicId, event.queryStringParameters)),
 };

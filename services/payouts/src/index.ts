@@ -3,3 +3,4 @@
  * out; the payouts API and worker.
  */
 export { buildPayoutsApi, buildPayoutsWorker, type PayoutsWorkerOptions } from './build.ts';
+export { payoutsContracts } from './payouts-contract.ts';

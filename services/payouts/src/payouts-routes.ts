@@ -9,14 +9,14 @@ export interface PayoutsApiDeps {
 
 type Route = JwtRoute<PayoutsApiDeps>;
 
-const listQuerySchema = z.object({
+export const payoutListQuerySchema = z.strictObject({
   mode: z.enum(modes),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).optional(),
 });
 
 const listPayouts: Route = async (deps, { event, caller }) => {
-  const query = parseQuery(event, listQuerySchema);
+  const query = parseQuery(event, payoutListQuerySchema);
   const page = await deps.payouts.list(caller.clinicId, query.mode, {
     limit: query.limit,
     ...(query.cursor ? { cursor: query.cursor } : {}),

@@ -3,3 +3,4 @@
  * recorded on their payment through payments' `PaymentRecords` port; the refunds API and worker.
  */
 export { buildRefundsApi, buildRefundsWorker } from './build.ts';
+export { refundsContracts } from './refunds-contract.ts';

@@ -9,7 +9,8 @@ import {
 } from '@basis/shared';
 import type Stripe from 'stripe';
 import { stripeEventsGateway } from './adapters/stripe-events-gateway.ts';
-import { healthRoutes, ingestRoutes } from './ingest-routes.ts';
+import { healthRoutes } from './health-routes.ts';
+import { ingestRoutes } from './ingest-routes.ts';
 import { boundedSignatureFailureCounter } from './use-cases/count-signature-failures.ts';
 import { type ReplayProgress, replayEvent, replayEventRange } from './use-cases/replay-events.ts';
 import { sweepMissedEvents } from './use-cases/sweep-missed-events.ts';

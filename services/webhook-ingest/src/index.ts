@@ -11,5 +11,6 @@ export {
   type SweeperOptions,
 } from './build.ts';
 export { verifyStripeSignature } from './domain/stripe-signature.ts';
+export { ingestContracts } from './ingest-contract.ts';
 export type { ReplayedEvent, ReplayProgress } from './use-cases/replay-events.ts';
 export type { SweepResult } from './use-cases/sweep-missed-events.ts';

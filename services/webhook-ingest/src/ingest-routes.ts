@@ -69,8 +69,3 @@ export const ingestRoutes: Readonly<Record<string, PublicRoute<IngestDeps>>> = {
   'POST /stripe_webhook/{clinicId}': receiveStripeWebhook,
   'POST /stripe_webhook_test/{clinicId}': receiveStripeWebhook,
 };
-
-/** `GET /health`: liveness of the public API. */
-export const healthRoutes: Readonly<Record<string, PublicRoute<unknown>>> = {
-  'GET /health': async () => jsonResponse(200, { status: 'ok' }),
-};

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors/errors.ts';
 import type { HttpEvent } from './http-event.ts';
 import { pathParameterPatterns } from './ids.ts';
@@ -50,10 +50,19 @@ export function pathParameter(event: HttpEvent, name: string): string {
   return value;
 }
 
+const idempotencyKeyPattern = /^[\w-]{1,200}$/;
+
+/** The `Idempotency-Key` request header of the routes that read it, for their contracts. */
+export const idempotencyKeyHeaderSchema = z.object({
+  'idempotency-key': z.string().regex(idempotencyKeyPattern).optional().meta({
+    description: 'Your key for this request (1–200 letters, digits, - or _): a repeat never acts twice.',
+  }),
+});
+
 /** The request's own `Idempotency-Key` header, when it sent one: 1–200 letters, digits, `-` or `_`. */
 export function idempotencyKeyHeader(event: HttpEvent): string | undefined {
   const value = event.headers['idempotency-key'];
-  if (value !== undefined && !/^[\w-]{1,200}$/.test(value)) {
+  if (value !== undefined && !idempotencyKeyPattern.test(value)) {
     throw new ValidationError(
       'Idempotency-Key',
       'The Idempotency-Key header must be 1–200 letters, digits, - or _.',

@@ -1,4 +1,5 @@
-import type { Mode } from '../vocabulary.ts';
+import * as z from 'zod';
+import { type Mode, modes } from '../vocabulary.ts';
 
 export const ledgerOutcomes = ['applied', 'duplicate', 'stale', 'ignored', 'failed'] as const;
 export type LedgerOutcome = (typeof ledgerOutcomes)[number];
@@ -22,17 +23,21 @@ export interface LedgerEntry {
   paymentId: string | null;
 }
 
-export interface LedgerView {
-  eventId: string;
-  type: string;
-  mode: Mode;
-  created: string;
-  receivedAt: string;
-  outcome: LedgerOutcome;
-  reason: string | null;
-  objectId: string;
-  deliveries: number;
-}
+/** An event as the API shows it (`GET …/events`, docs/api.md). */
+export const ledgerViewSchema = z
+  .object({
+    eventId: z.string().meta({ example: 'evt_…' }),
+    type: z.string().meta({ example: 'payment_intent.succeeded' }),
+    mode: z.enum(modes),
+    created: z.iso.datetime().meta({ description: "Stripe's `created`, ISO 8601 UTC." }),
+    receivedAt: z.iso.datetime(),
+    outcome: z.enum(ledgerOutcomes),
+    reason: z.string().nullable(),
+    objectId: z.string(),
+    deliveries: z.number().int().meta({ description: 'How many times the event reached a worker.' }),
+  })
+  .meta({ id: 'LedgerEvent' });
+export type LedgerView = z.infer<typeof ledgerViewSchema>;
 
 export interface EventLedger {
   /**

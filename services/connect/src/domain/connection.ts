@@ -3,6 +3,7 @@ import {
   type ClinicSecrets,
   type Mode,
   type ModeSecrets,
+  modes,
   stripeIdempotencyKey,
   ValidationError,
 } from '@basis/shared';
@@ -84,17 +85,46 @@ export function nextGenerations(
   return { ...generations, [mode]: generations[mode] + 1 };
 }
 
-export type ConnectionView =
-  | { status: 'not_connected' }
-  | {
-      mode: Mode;
-      status: 'connected';
-      accountId: string | null;
-      publishableKey: string;
-      secretKeyLast4: string;
-      webhook: { url: string | null; managed: boolean; endpointId: string | null };
-      connectedAt: string;
-    };
+/** A mode's connection as the API shows it (docs/api.md, "Stripe connection"): never a secret. */
+export const connectedViewSchema = z
+  .object({
+    mode: z.enum(modes),
+    status: z.literal('connected'),
+    accountId: z.string().nullable().meta({ example: 'acct_…' }),
+    publishableKey: z.string().meta({ example: 'pk_test_…' }),
+    secretKeyLast4: z.string(),
+    webhook: z.object({
+      url: z.string().nullable(),
+      managed: z.boolean().meta({ description: 'true: Basis registered the endpoint and holds its secret.' }),
+      endpointId: z.string().nullable().meta({ example: 'we_…' }),
+    }),
+    connectedAt: z.iso.datetime(),
+    health: z
+      .object({
+        status: z.enum(['healthy', 'needs_attention', 'not_connected']),
+        checkedAt: z.iso.datetime(),
+        failing: z.array(z.string()).meta({ description: 'The names of the checks that failed.' }),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: 'The last health check of this endpoint and secret; null until one ran.' }),
+  })
+  .meta({ id: 'StripeConnection' });
+
+export const connectionViewSchema = z
+  .union([
+    connectedViewSchema,
+    z.object({ status: z.literal('not_connected') }).meta({ id: 'StripeNotConnected' }),
+  ])
+  .meta({ id: 'StripeConnectionStatus' });
+
+export type ConnectionView = z.infer<typeof connectionViewSchema>;
+
+/** `GET …/stripe`: both modes. */
+export const connectionsViewSchema = z
+  .object({ test: connectionViewSchema, live: connectionViewSchema })
+  .meta({ id: 'StripeConnections' });
+export type ConnectionsView = z.infer<typeof connectionsViewSchema>;
 
 /** What the API shows of a connection: never a secret key or signing secret. */
 export function connectionView(mode: Mode, secrets: ModeSecrets | undefined): ConnectionView {
@@ -109,3 +139,22 @@ export function connectionView(mode: Mode, secrets: ModeSecrets | undefined): Co
     connectedAt: secrets.connectedAt,
   };
 }
+
+/** `GET …/stripe/{mode}/health` (docs/api.md, "Stripe connection health"). */
+export const connectionHealthViewSchema = z
+  .object({
+    mode: z.enum(modes),
+    status: z.enum(['healthy', 'needs_attention', 'not_connected']),
+    checkedAt: z.iso.datetime(),
+    checks: z.array(
+      z
+        .object({
+          name: z.string(),
+          ok: z.boolean(),
+          detail: z.string().meta({ description: 'What was found and, when not ok, what to do.' }),
+        })
+        .meta({ id: 'HealthCheck' }),
+    ),
+    lastEventReceivedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'StripeConnectionHealth' });

@@ -26,9 +26,13 @@ const maxLedgerEntriesRead = 2_000;
 
 type Unchecked = 'key_rejected' | 'unavailable';
 
-/** A Stripe refusal of the key or an outage becomes a fact about the check; anything else is a bug and throws. */
+/**
+ * A Stripe refusal of the key (or of a permission the key lacks: key_permissions names which) or an outage becomes
+ * a fact about the check; anything else is a bug and throws.
+ */
 function uncheckedReason(error: unknown): Unchecked {
-  if (error instanceof StripeKeyRejectedError) return 'key_rejected';
+  if (error instanceof StripeKeyRejectedError || error instanceof StripePermissionDeniedError)
+    return 'key_rejected';
   if (error instanceof StripeUnavailableError) return 'unavailable';
   throw error;
 }

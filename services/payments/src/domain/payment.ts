@@ -94,8 +94,63 @@ export const paymentRecordSchema = z.object({
 
 export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
 
-/** The Payment of the HTTP contract (API.md). */
-export function toPaymentView(record: PaymentRecord) {
+const isoInstant = z.iso
+  .datetime()
+  .meta({ description: 'ISO 8601, UTC.', example: '2026-11-29T18:20:22.000Z' });
+
+/** The Payment of the HTTP contract (docs/api.md): what `toPaymentView` answers, and its OpenAPI schema. */
+export const paymentViewSchema = z
+  .object({
+    paymentId: z.string().meta({ description: "Stripe's PaymentIntent id.", example: 'pi_3Nq…' }),
+    mode: z.enum(modes),
+    bookingId: z.string().nullable(),
+    serviceId: z.string().nullable(),
+    clientId: z.string().nullable(),
+    amount: z.number().int().meta({ description: "In the currency's minor unit (cents)." }),
+    currency: z.string().meta({ description: 'Lower-case ISO currency code.', example: 'usd' }),
+    status: z.enum(paymentStatuses),
+    chargeId: z.string().nullable(),
+    amountRefunded: z.number().int().meta({ description: 'Sum of succeeded refunds (minor unit).' }),
+    refundStatus: z.enum(['none', 'partial', 'full']),
+    refunds: z.array(
+      z
+        .object({
+          refundId: z.string().nullable().meta({ description: 'null until Stripe has answered.' }),
+          amount: z.number().int(),
+          status: z.enum(refundStatuses),
+          reason: z.string().nullable(),
+          failureReason: z.string().nullable(),
+          createdAt: isoInstant,
+        })
+        .meta({ id: 'PaymentRefund' }),
+    ),
+    disputes: z.array(
+      z
+        .object({
+          disputeId: z.string(),
+          amount: z.number().int(),
+          status: z
+            .string()
+            .meta({ description: "Stripe's dispute status, e.g. `needs_response`, `won`, `lost`." }),
+          reason: z.string().nullable(),
+          evidenceDueBy: isoInstant.nullable(),
+          createdAt: isoInstant,
+        })
+        .meta({ id: 'PaymentDispute' }),
+    ),
+    failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+    payoutId: z.string().nullable(),
+    membershipId: z.string().nullable().meta({ description: 'The Subscription, for a membership payment.' }),
+    invoiceId: z.string().nullable().meta({ description: 'The paid Invoice, for a membership payment.' }),
+    createdAt: isoInstant,
+    updatedAt: isoInstant,
+  })
+  .meta({ id: 'Payment' });
+
+export type PaymentView = z.infer<typeof paymentViewSchema>;
+
+/** The Payment of the HTTP contract (docs/api.md) for a stored payment. */
+export function toPaymentView(record: PaymentRecord): PaymentView {
   return {
     paymentId: record.paymentId,
     mode: record.mode,
@@ -132,8 +187,6 @@ export function toPaymentView(record: PaymentRecord) {
     updatedAt: record.updatedAt,
   };
 }
-
-export type PaymentView = ReturnType<typeof toPaymentView>;
 
 function refundStatusOf(record: PaymentRecord): 'none' | 'partial' | 'full' {
   if (record.amountRefunded === 0) return 'none';

@@ -18,6 +18,7 @@ export const pricingSchema = z
         message: `must be between ${limits.minimum} and ${limits.maximum} in ${pricing.currency}'s minor unit`,
       });
     }
-  });
+  })
+  .meta({ id: 'Pricing' });
 
 export type Pricing = z.infer<typeof pricingSchema>;

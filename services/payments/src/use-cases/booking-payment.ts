@@ -12,6 +12,7 @@ import {
 } from '@basis/shared';
 import * as z from 'zod';
 import { failureOf, parsePaymentIntent, statusOf } from '../domain/payment-intent-event.ts';
+import type { BookingPaymentAnswer } from '../payments-views.ts';
 import type { PaymentIntentSummary, PaymentsApiDeps } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
 import { withCustomer } from './customers.ts';
@@ -59,7 +60,7 @@ export async function createBookingPayment(
   deps: PaymentsApiDeps,
   caller: Caller,
   input: { clinicId: string; bookingId: string; body: BookingPaymentBody },
-) {
+): Promise<{ created: boolean; payment: BookingPaymentAnswer }> {
   const { clinicId, bookingId, body } = input;
   assertActsFor(caller, body.clientId);
   if (body.offSession) {
@@ -164,7 +165,7 @@ async function answer(
   summary: PaymentIntentSummary,
   /** true when this request created the booking's PaymentIntent; false for a repeat. */
   created: boolean,
-) {
+): Promise<{ created: boolean; payment: BookingPaymentAnswer }> {
   const { clinicId, bookingId, body } = input;
   const paymentIntent = parsePaymentIntent(summary.paymentIntent);
   if (

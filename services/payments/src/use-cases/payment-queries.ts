@@ -1,7 +1,13 @@
-import { type Caller, modes, parseInput } from '@basis/shared';
+import { type Caller, type Mode, modes, NotFoundError, parseInput, ValidationError } from '@basis/shared';
 import * as z from 'zod';
-import { paymentStatuses, toPaymentView } from '../domain/payment.ts';
-import { addToReport, type CurrencyTotals } from '../domain/payments-report.ts';
+import { type PaymentView, paymentStatuses, toPaymentView } from '../domain/payment.ts';
+import {
+  addToReport,
+  type CurrencyTotals,
+  type ReportWindow,
+  reportWindowOf,
+} from '../domain/payments-report.ts';
+import type { PaymentPage } from '../payments-views.ts';
 import type { PaymentsApiDeps } from '../ports.ts';
 
 const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
@@ -21,7 +27,12 @@ export const paymentListQuerySchema = z
   });
 
 /** `GET …/payments`: newest first, through the by-date index; a client sees only their own. */
-export async function listPayments(deps: PaymentsApiDeps, caller: Caller, clinicId: string, query: unknown) {
+export async function listPayments(
+  deps: PaymentsApiDeps,
+  caller: Caller,
+  clinicId: string,
+  query: unknown,
+): Promise<PaymentPage> {
   const parsed = parseInput(paymentListQuerySchema, query ?? {}, 'query');
   const page = await deps.payments.list(clinicId, parsed.mode, {
     ...(parsed.status ? { status: parsed.status } : {}),
@@ -56,35 +67,86 @@ export async function listLedger(deps: PaymentsApiDeps, clinicId: string, query:
   });
 }
 
-export const reportQuerySchema = z
-  .strictObject({ mode: z.enum(modes), from: isoInstant.optional(), to: isoInstant.optional() })
-  .refine((query) => !query.from || !query.to || query.from < query.to, {
-    path: ['to'],
-    message: 'must be after from',
-  });
+export const reportQuerySchema = z.strictObject({
+  mode: z.enum(modes),
+  from: isoInstant
+    .optional()
+    .meta({ description: 'Inclusive start (default: the first of the current month, UTC).' }),
+  to: isoInstant
+    .optional()
+    .meta({ description: 'Exclusive end (default: the first of the next month, UTC).' }),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+/** The report of a window, per currency (`format` decides how the route answers it). */
+export interface PaymentsReport extends ReportWindow {
+  mode: Mode;
+  currencies: CurrencyTotals[];
+  format: 'json' | 'csv';
+}
 
 /**
- * `GET …/reports/payments`: per currency, over payments created in [from, to) (UTC). Reads the by-date index page
- * by page (never a Scan), so it is exact across page boundaries.
+ * `GET …/reports/payments`: per currency, over the window `[from, to)` (default: the current calendar month, UTC;
+ * at most 366 days). A payment counts in the window it succeeded in, a refund in the window it succeeded in.
+ *
+ * This is the one place that reads for a report. On the current table the by-date index is keyed by creation, and a
+ * payment or refund may succeed long after its payment was created, so it reads every payment created before `to`,
+ * page by page (never a Scan): exact, but its cost grows with the clinic's history. The table redesign for cost
+ * (a later issue) gives payments and refunds a by-success-date key; only this function changes then.
  */
-export async function paymentsReport(deps: PaymentsApiDeps, clinicId: string, query: unknown) {
+export async function paymentsReport(
+  deps: PaymentsApiDeps,
+  clinicId: string,
+  query: unknown,
+): Promise<PaymentsReport> {
   const parsed = parseInput(reportQuerySchema, query ?? {}, 'query');
+  const windowed = reportWindowOf(parsed, deps.now());
+  if ('problem' in windowed) {
+    throw new ValidationError(
+      windowed.problem.field,
+      `Invalid ${windowed.problem.field}: ${windowed.problem.message}.`,
+    );
+  }
+  const { window } = windowed;
   const totals = new Map<string, CurrencyTotals>();
   let cursor: string | undefined;
   do {
     const page = await deps.payments.list(clinicId, parsed.mode, {
-      ...(parsed.from ? { from: parsed.from } : {}),
-      ...(parsed.to ? { to: parsed.to } : {}),
+      to: window.to,
       limit: 100,
       ...(cursor ? { cursor } : {}),
     });
-    for (const payment of page.items) addToReport(totals, payment);
+    for (const payment of page.items) addToReport(totals, payment, window);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return {
     mode: parsed.mode,
-    from: parsed.from ?? null,
-    to: parsed.to ?? null,
+    ...window,
     currencies: [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
+    format: parsed.format,
   };
+}
+
+/**
+ * `GET …/bookings/{bookingId}/payment?mode=`: the booking's payment (the one claimed for it, through the booking's
+ * key: no index walk). A client sees only a payment of their own; anyone else's booking is as good as absent.
+ */
+export async function bookingPayment(
+  deps: PaymentsApiDeps,
+  caller: Caller,
+  input: { clinicId: string; mode: Mode; bookingId: string },
+): Promise<PaymentView> {
+  const booking = await deps.bookings.get(input.clinicId, input.mode, input.bookingId);
+  const record = booking?.paymentId ? await deps.payments.get(input.clinicId, booking.paymentId) : undefined;
+  if (
+    !record ||
+    record.mode !== input.mode ||
+    (caller.role === 'client' && record.clientId !== caller.clientId)
+  ) {
+    throw new NotFoundError(
+      'payment_not_found',
+      `Booking ${input.bookingId} has no payment in ${input.mode} mode.`,
+    );
+  }
+  return toPaymentView(record);
 }

@@ -8,6 +8,7 @@ import {
   stripeIdempotencyKey,
 } from '@basis/shared';
 import { type CardRecord, customerAccountOf } from '../domain/customer.ts';
+import type { CardSetup, SavedCards } from '../payments-views.ts';
 import type { PaymentsApiDeps } from '../ports.ts';
 import { assertActsFor } from './booking-payment.ts';
 import { existingCustomer, isMissingCustomer, withCustomer } from './customers.ts';
@@ -17,7 +18,7 @@ export async function startCardSetup(
   deps: PaymentsApiDeps,
   caller: Caller,
   input: { clinicId: string; clientId: string; mode: Mode; requestKey: string | undefined },
-) {
+): Promise<CardSetup> {
   assertActsFor(caller, input.clientId);
   // Read past the cache: a SetupIntent is never made on an account the clinic has just replaced.
   const connection = await requireModeSecrets(deps.freshSecrets, input.clinicId, input.mode);
@@ -69,7 +70,7 @@ export async function listCards(
   deps: PaymentsApiDeps,
   caller: Caller,
   input: { clinicId: string; clientId: string; mode: Mode },
-) {
+): Promise<SavedCards> {
   assertActsFor(caller, input.clientId);
   const connection = await requireModeSecrets(deps.secrets, input.clinicId, input.mode);
   const customer = await existingCustomer(deps, { ...input, connection });

@@ -1,4 +1,5 @@
 import type { BalanceTransactionFacts, PayoutItem, PayoutItemType, PayoutRecord } from './payout.ts';
+import type { PayoutView } from './payout-view.ts';
 
 /**
  * Whether a payout's balance transactions should be listed now: Stripe has finished reconciling it (only then
@@ -182,7 +183,7 @@ export function reconciliationOf(record: PayoutRecord): ReconciliationView {
 }
 
 /** The Payout of the HTTP contract (API.md), with the reconciliation's state and each item's join. */
-export function toPayoutView(record: PayoutRecord, items: readonly PayoutItem[]) {
+export function toPayoutView(record: PayoutRecord, items: readonly PayoutItem[]): PayoutView {
   const totals = totalsOf(items);
   const difference = record.amount - totals.net;
   const reconciliation = reconciliationOf(record);
@@ -216,5 +217,3 @@ export function toPayoutView(record: PayoutRecord, items: readonly PayoutItem[])
     difference,
   };
 }
-
-export type PayoutView = ReturnType<typeof toPayoutView>;

@@ -1,4 +1,4 @@
-import type { PaymentRecord, RefundEntry } from '@basis/payments';
+import { type PaymentRecord, type RefundEntry, refundStatuses } from '@basis/payments';
 import {
   BasisError,
   type Caller,
@@ -23,7 +23,18 @@ export const refundBodySchema = z.strictObject({
 });
 export type RefundBody = z.infer<typeof refundBodySchema>;
 
-function view(refund: RefundEntry) {
+/** `POST …/refunds`' answer (docs/api.md): `refundId` is null until Stripe has answered. */
+export const refundAcceptedSchema = z
+  .object({
+    refundId: z.string().nullable().meta({ example: 're_…' }),
+    status: z.enum(refundStatuses),
+    amount: z.number().int().meta({ description: "In the currency's minor unit." }),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'RefundAccepted' });
+export type RefundAccepted = z.infer<typeof refundAcceptedSchema>;
+
+function view(refund: RefundEntry): RefundAccepted {
   return { refundId: refund.refundId, status: refund.status, amount: refund.amount, reason: refund.reason };
 }
 
@@ -38,7 +49,7 @@ export async function requestRefund(
   deps: RefundsDeps,
   caller: Caller,
   input: { clinicId: string; paymentId: string; body: RefundBody; requestKey: string | undefined },
-) {
+): Promise<RefundAccepted> {
   const payment = await deps.payments.get(input.clinicId, input.paymentId);
   if (!payment) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
   // Read past the cache: a refund is never made with the key of an account the clinic has just replaced.
