@@ -81,6 +81,7 @@ export const bookingScreen: Screen = {
         'div',
         {},
         stripeSays,
+        h('h3', {}, 'Basis’s record (set by Stripe’s webhook)'),
         paymentView(payment),
         payment.status === 'requires_action' ? threeDSecure() : null,
       );

@@ -1,6 +1,6 @@
 import type { Schemas } from '@basis/api-client';
 import { h, inputValue, select, table } from '../dom.ts';
-import { actionButton, frame, output, run, type Screen } from '../screen.ts';
+import { actionButton, frame, output, run, type Screen, until } from '../screen.ts';
 import { api, session, unwrap } from '../session.ts';
 import { confirmSetupIntent, testCards } from '../stripe-js.ts';
 
@@ -46,6 +46,7 @@ export const cardsScreen: Screen = {
   render() {
     const list = output('cards-list');
     const save = actionButton('Save this card', 'save-card', list, async () => {
+      const before = (await savedCards()).data.length;
       const setup = unwrap(
         await api('client').POST('/v1/clinics/{clinicId}/clients/{clientId}/payment-methods/setup', {
           params: { path: path() },
@@ -58,7 +59,8 @@ export const cardsScreen: Screen = {
         inputValue('setupCard'),
       );
       if (outcome.error) throw new Error(`Stripe.js: ${outcome.error.message}`);
-      return cardsView(await savedCards(), list);
+      // Basis records the card when Stripe's webhook about the SetupIntent arrives: wait for it.
+      return cardsView(await until(savedCards, (cards) => cards.data.length > before), list);
     });
     void run(list, async () => cardsView(await savedCards(), list));
     return frame(
