@@ -12,6 +12,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { verifyDevToken } from './dev-jwt.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { localConsole } from './local-console.ts';
 import { localCors } from './local-cors.ts';
 import { type LocalPages, localPages } from './local-pages.ts';
 
@@ -193,6 +194,8 @@ export async function startApiGatewayServer(options: {
   port: number;
   host?: string;
   allowedOrigins?: readonly string[];
+  /** Serves the local console at `/console/` and its dev-token endpoint `POST /_local/token` (local-console.ts). */
+  console?: { stripeApiUrl: string };
 }): Promise<{
   url: string;
   port: number;
@@ -204,11 +207,16 @@ export async function startApiGatewayServer(options: {
   const compiled = httpRoutes.map(compile);
   const cors = localCors(options.allowedOrigins ?? []);
   const pages: LocalPages = localPages();
+  const consolePages = options.console ? localConsole(options.console) : undefined;
   let functions: Partial<Record<FunctionName, HttpFunction>> | undefined;
   const route = async (request: IncomingMessage, url: URL, requestId: string): Promise<ApiResult> => {
     if (!functions) return problem(503, 'starting', 'The local API is still starting.', requestId);
     const page = request.method === 'GET' ? pages.serve(url.pathname) : undefined;
     if (page) return page;
+    const consolePage = await consolePages?.serve(request.method ?? 'GET', url.pathname, () =>
+      readBody(request),
+    );
+    if (consolePage) return consolePage;
     const match = matchRoute(compiled, request.method, url.pathname);
     if (match === 'no_route')
       return problem(404, 'not_found', `No route for ${request.method} ${url.pathname}.`, requestId);

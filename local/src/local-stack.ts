@@ -85,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const api = await startApiGatewayServer({
     port: options.port,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    console: { stripeApiUrl: options.stripeApiUrl },
   });
 
   const functions = createLocalFunctions(

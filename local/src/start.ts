@@ -62,6 +62,7 @@ try {
   console.log(`
 Basis payments is running locally.
   API               ${stack.apiUrl}   (GET /health)
+  Console           ${stack.apiUrl}/console/   (local only: signs in with dev tokens from POST /_local/token)
   API reference     ${stack.apiUrl}/docs   (OpenAPI: ${stack.apiUrl}/openapi.json)
   CORS origins      ${allowedOrigins.join(', ') || 'none'}   (BASIS_ALLOWED_ORIGINS)
   Stripe simulator  ${stripe.url}
