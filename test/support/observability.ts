@@ -1,7 +1,7 @@
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { createObservability, type Observability } from '../../shared/src/index.ts';
+import { createObservability, type Observability } from '@basis/shared';
 
 /** A Powertools logger whose lines go into an array instead of stdout: what a test reads to see what was logged. */
 class CapturingLogger extends PowertoolsLogger {

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@basis/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsConfig } from '../../../local/src/local-aws.ts';
 import { createTable } from '../../../local/src/provision.ts';
-import { createDocumentClient } from '../../../shared/src/dynamo/document-client.ts';
 import { dynamoClinicLock } from '../src/adapters/dynamo-clinic-lock.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));

@@ -1,9 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  createDocumentClient,
+  dynamoEventLedger,
+  dynamoLedgerHealthReader,
+  type LedgerEntry,
+} from '@basis/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsConfig } from '../../../local/src/local-aws.ts';
 import { createTable } from '../../../local/src/provision.ts';
-import { createDocumentClient } from '../../../shared/src/dynamo/document-client.ts';
-import { dynamoEventLedger, dynamoLedgerHealthReader, type LedgerEntry } from '../../../shared/src/index.ts';
 import { dynamoHealthCounters } from '../src/adapters/dynamo-health-counters.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
