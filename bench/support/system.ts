@@ -31,6 +31,9 @@ import { type LocalStack, startLocalStack } from '../../local/src/local-stack.ts
 import { createTable } from '../../local/src/provision.ts';
 import { startSqsLocal } from '../../local/src/sqs-local.ts';
 import { buildPaymentsWorker } from '../../services/payments/src/build.ts';
+import { paymentIntentProperties } from '../../services/payments/test/payment-intent-properties.ts';
+import { payoutProperties } from '../../services/payouts/test/payout-properties.ts';
+import { refundProperties } from '../../services/refunds/test/refund-properties.ts';
 import { buildWebhookIngest } from '../../services/webhook-ingest/src/build.ts';
 import { startStripeSimulator } from '../../stripe-sim/src/index.ts';
 import { fixtureEvent } from '../../test/support/fixtures.ts';
@@ -38,7 +41,15 @@ import { stripeSignatureHeader } from '../../test/support/stripe-signing.ts';
 
 export type { HttpEvent, WebhookEventMessage } from '@basis/shared';
 export type { LocalStack } from '../../local/src/local-stack.ts';
+export type { OrderProperty } from '../../services/payments/test/payment-intent-properties.ts';
 export { createTable, fixtureEvent, localAwsConfig, signDevToken, stripeSignatureHeader };
+
+/** Each worker's order/repetition-independence properties, shared with its unit tests (runs as a parameter). */
+export const workerOrderProperties = {
+  paymentsWorker: paymentIntentProperties,
+  refundsWorker: refundProperties,
+  payoutsWorker: payoutProperties,
+} as const;
 
 /** Real Powertools observability; silent unless the bench wants the log lines Lambda would write. */
 const silent = (service: string) => createObservability(service, { logLevel: 'SILENT' });
