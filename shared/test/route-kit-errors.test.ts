@@ -42,7 +42,10 @@ function awsError(name: string, fields: Record<string, unknown>): Error {
 describe('the route kit’s answer to a failing AWS dependency', () => {
   it('answers 503 service_unavailable, not a 500, when DynamoDB throttles past the SDK’s retries', async () => {
     const answer = await answerTo(
-      awsError('ProvisionedThroughputExceededException', { $fault: 'client', $retryable: { throttling: true } }),
+      awsError('ProvisionedThroughputExceededException', {
+        $fault: 'client',
+        $retryable: { throttling: true },
+      }),
     );
     expect(answer).toMatchObject({ status: 503, error: { code: 'service_unavailable' } });
   });
@@ -53,7 +56,10 @@ describe('the route kit’s answer to a failing AWS dependency', () => {
   });
 
   it('still answers 500 internal_error to a bug, and to an AWS error that retrying cannot fix', async () => {
-    expect(await answerTo(new Error('a bug'))).toMatchObject({ status: 500, error: { code: 'internal_error' } });
+    expect(await answerTo(new Error('a bug'))).toMatchObject({
+      status: 500,
+      error: { code: 'internal_error' },
+    });
     expect(await answerTo(awsError('ValidationException', { $fault: 'client' }))).toMatchObject({
       status: 500,
       error: { code: 'internal_error' },

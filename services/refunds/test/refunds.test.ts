@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
-import {
-  applyRefundFact,
-  planRefund,
-  type RefundFact,
-  refundableRemainder,
-} from '../src/domain/refunds.ts';
+import { applyRefundFact, planRefund, type RefundFact, refundableRemainder } from '../src/domain/refunds.ts';
 import { refundFacts, refundProperties } from './refund-properties.ts';
 
 /** Cases per property here; `npm run bench:properties` runs the same properties with many more. */

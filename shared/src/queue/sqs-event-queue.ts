@@ -17,7 +17,7 @@ export function sqsEventQueue(
       await client.send(
         new SendMessageCommand({
           QueueUrl: queueUrlOf(queueUrls, queue),
-          MessageBody: JSON.stringify(message),
+          MessageBody: sqsSafeJson(message),
           ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
           MessageAttributes: {
             kind: { DataType: 'String', StringValue: kind },
@@ -27,6 +27,27 @@ export function sqsEventQueue(
       );
     },
   };
+}
+
+// U+FFFE, U+FFFF and every astral character (a surrogate pair in UTF-16).
+const refusedBySqs = /[\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]/g;
+
+/**
+ * The message as JSON that SQS takes: SQS refuses U+FFFE and U+FFFF in a body (and the local emulator every astral
+ * character, such as an emoji), while Stripe takes any of them in a description or metadata. Inside JSON strings,
+ * where alone they can occur, each is written as its `\uXXXX` escape: the worker parses back the same strings.
+ * (JSON.stringify already escapes control characters and lone surrogates.)
+ */
+function sqsSafeJson(message: unknown): string {
+  return JSON.stringify(message).replace(refusedBySqs, (characters) =>
+    [...characters]
+      .flatMap((character) => {
+        const code = character.codePointAt(0) ?? 0;
+        return code > 0xffff ? [character.charCodeAt(0), character.charCodeAt(1)] : [code];
+      })
+      .map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`)
+      .join(''),
+  );
 }
 
 function queueUrlOf(queueUrls: Readonly<Partial<Record<QueueName, string>>>, queue: QueueName): string {
