@@ -2,11 +2,11 @@ import { cpus, loadavg } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiTally, connectClinic } from './chaos/api-session.ts';
 import { deliveriesSettled, queueDepth, redriveDlqs, waitFor } from './chaos/recovery.ts';
-import { simulator } from './chaos/simulator.ts';
 import { type ClinicVerdict, verifyClinic } from './chaos/verify.ts';
 import { bookingScenario, type ClinicWork, membershipScenario, savedCardScenario } from './chaos/workload.ts';
 import { injectFaults } from './support/fault-injection.ts';
 import { seededRandom } from './support/seeded-random.ts';
+import { simulator } from './support/simulator.ts';
 import { runBounded } from './support/stats.ts';
 import { localAwsConfig, startBenchStack, startEmulators } from './support/system.ts';
 

@@ -33,6 +33,19 @@ export interface ClinicSession {
 const shape = (path: string) =>
   path.replace(/\/(pi|re|dp|pm|seti|cus|ch|bk|cl_card)_[A-Za-z0-9]+/g, '/$1_…').split('?')[0];
 
+/**
+ * One HTTP exchange; a connection reset (a keep-alive socket the local server closed as it was reused, under heavy
+ * load) is sent again at once, up to three times: every request the workload makes is safe to repeat.
+ */
+async function fetchOnce(url: string, init: RequestInit, resets = 0): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (resets >= 3) throw error;
+    return fetchOnce(url, init, resets + 1);
+  }
+}
+
 /** Connects a clinic through the API, letting it register its own webhook endpoint on the simulator account. */
 export async function connectClinic(
   apiUrl: string,
@@ -42,10 +55,10 @@ export async function connectClinic(
   const suffix = `chaos${clinicId.replace(/[^a-z0-9]/gi, '')}${Math.random().toString(36).slice(2, 8)}`;
   const keys = { secretKey: `sk_test_${suffix}`, publishableKey: `pk_test_${suffix}` };
   const adminToken = await signDevToken({ clinicId, role: 'clinic_admin' });
-  const api: ClinicSession['api'] = async (method, path, body, headers = {}, attempts = 8) => {
+  const api: ClinicSession['api'] = async (method, path, body, headers = {}, attempts = 25) => {
     for (let attempt = 1; ; attempt++) {
       tally.requests++;
-      const response = await fetch(`${apiUrl}/v1/clinics/${clinicId}${path}`, {
+      const response = await fetchOnce(`${apiUrl}/v1/clinics/${clinicId}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${adminToken}`,

@@ -5,8 +5,8 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { Simulator } from '../support/simulator.ts';
 import type { LocalStack } from '../support/system.ts';
-import type { Simulator } from './simulator.ts';
 import type { ClinicWork } from './workload.ts';
 
 async function depth(sqs: SQSClient, queueUrl: string): Promise<number> {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
+import type { Simulator } from '../support/simulator.ts';
 import { handledEventType } from '../support/system.ts';
-import type { Simulator } from './simulator.ts';
 import type { ClinicWork } from './workload.ts';
 
 /** What one clinic's records say against Stripe's own state. */

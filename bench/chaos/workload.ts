@@ -1,5 +1,5 @@
+import type { Simulator } from '../support/simulator.ts';
 import type { ClinicSession } from './api-session.ts';
-import type { Simulator } from './simulator.ts';
 
 /** What the workload made in one clinic, so the verification knows where to look. */
 export interface ClinicWork {
