@@ -25,7 +25,7 @@ import { localAwsConfig, startBenchStack, startEmulators } from './support/syste
  * compared with Stripe's own state read back from the simulator.
  *
  * Knobs: CHAOS_CLINICS 20, CHAOS_BOOKINGS (per clinic) 95, CHAOS_CARDS (per clinic) 15, CHAOS_CONCURRENCY 16,
- * CHAOS_FAULT_RATE 0.1, CHAOS_CRASH_RATE 0.05, CHAOS_DROP_RATE 0.05, CHAOS_SEED (random), CHAOS_TIMEOUT_MINUTES 30.
+ * CHAOS_FAULT_RATE 0.1, CHAOS_CRASH_RATE 0.05, CHAOS_DROP_RATE 0.05, CHAOS_SEED (random), CHAOS_TIMEOUT_MINUTES 45.
  * CHAOS_QUICK=1: 4 clinics × 15 bookings, a smoke run.
  */
 const quick = process.env.CHAOS_QUICK === '1';
@@ -40,7 +40,7 @@ const config = {
   crashRate: knob('CHAOS_CRASH_RATE', 0.05, 0.05),
   dropRate: knob('CHAOS_DROP_RATE', 0.05, 0.05),
   seed: knob('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31), Math.floor(Math.random() * 2 ** 31)),
-  timeoutMinutes: knob('CHAOS_TIMEOUT_MINUTES', 30, 10),
+  timeoutMinutes: knob('CHAOS_TIMEOUT_MINUTES', 45, 10),
 };
 
 const watchdog = setTimeout(() => {

@@ -18,7 +18,7 @@ import { startBenchStack, startEmulators } from './support/system.ts';
  * should not be, every valid event enqueued exactly once; then the server is healthy (`GET /health`) and a real
  * booking payment (simulator account, managed webhook endpoint, card confirmed as Stripe.js would) still succeeds.
  *
- * Knobs: FUZZ_REQUESTS 100000, FUZZ_CONCURRENCY 32, FUZZ_CLINICS 4, FUZZ_SEED (random), FUZZ_TIMEOUT_MINUTES 20.
+ * Knobs: FUZZ_REQUESTS 100000, FUZZ_CONCURRENCY 32, FUZZ_CLINICS 4, FUZZ_SEED (random), FUZZ_TIMEOUT_MINUTES 30.
  */
 const knob = (name: string, value: number) => Number(process.env[name] ?? value);
 const config = {
@@ -26,7 +26,7 @@ const config = {
   concurrency: knob('FUZZ_CONCURRENCY', 32),
   clinics: knob('FUZZ_CLINICS', 4),
   seed: knob('FUZZ_SEED', Math.floor(Math.random() * 2 ** 31)),
-  timeoutMinutes: knob('FUZZ_TIMEOUT_MINUTES', 20),
+  timeoutMinutes: knob('FUZZ_TIMEOUT_MINUTES', 30),
 };
 const watchdog = setTimeout(() => {
   console.error(`bench:fuzz: still running after ${config.timeoutMinutes} minutes; giving up`);

@@ -29,6 +29,17 @@ function throttled(service: string, commandName: string): Error {
   });
 }
 
+/** The part of an SDK client's middleware stack the injector uses: an `initialize`-step middleware. */
+interface FaultableStack {
+  add(
+    middleware: (
+      next: (args: { input: object }) => Promise<{ output: object; response: unknown }>,
+      context: { commandName?: string },
+    ) => (args: { input: object }) => Promise<{ output: object; response: unknown }>,
+    options: { step: 'initialize'; priority: 'high'; name: string },
+  ): void;
+}
+
 /**
  * Adds a middleware to each client that fails a random share of its calls (`rate`) before the request, at the
  * `initialize` step: ahead of the SDK's retry middleware, so a failed call surfaces to the caller as if the SDK had
@@ -44,10 +55,10 @@ export function injectFaults(
     rate: 0,
     counts: () => structuredClone(counts),
   };
-  for (const [service, client] of Object.entries(clients)) {
+  const install = (service: string, stack: FaultableStack) => {
     const tally: FaultCounts = { calls: 0, injected: 0 };
     counts[service] = tally;
-    client.middlewareStack.add(
+    stack.add(
       (next, context) => async (args) => {
         tally.calls++;
         if (injector.rate > 0 && random() < injector.rate) {
@@ -58,6 +69,8 @@ export function injectFaults(
       },
       { step: 'initialize', priority: 'high', name: 'benchFaultInjection' },
     );
-  }
+  };
+  install('dynamodb', clients.dynamodb.middlewareStack);
+  install('sqs', clients.sqs.middlewareStack);
   return injector;
 }
