@@ -41,10 +41,11 @@ export function dynamoEventLedger(doc: DynamoDBDocumentClient, tableName: string
         new GetCommand({
           TableName: tableName,
           Key: ledgerKeys.entry(clinicId, mode, created, eventId),
-          ProjectionExpression: 'pk',
+          ProjectionExpression: 'outcome',
         }),
       );
-      return output.Item !== undefined;
+      // An entry without a decisive outcome is a delivery that failed and was never settled: not seen.
+      return output.Item?.outcome !== undefined;
     },
 
     async list(clinicId, mode, options) {

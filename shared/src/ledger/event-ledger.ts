@@ -40,7 +40,10 @@ export interface EventLedger {
    * `applied`); a `failed` one is replaced by what a retry achieved. Deliveries are counted.
    */
   record(entry: LedgerEntry): Promise<void>;
-  /** Whether a worker has seen the event (whatever became of it). */
+  /**
+   * Whether a worker has settled the event (applied, duplicate, stale or ignored). An entry still `failed` answers
+   * false, so that the sweep delivers it again: its retry's ledger write may have been lost, or it sits in a DLQ.
+   */
   has(clinicId: string, mode: Mode, created: number, eventId: string): Promise<boolean>;
   list(
     clinicId: string,

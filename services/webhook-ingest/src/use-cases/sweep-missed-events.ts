@@ -76,7 +76,7 @@ async function sweepConnection(deps: SweepDeps, connection: ConnectionEntry): Pr
 
 /**
  * Missed webhooks heal by themselves: for every connected clinic and mode, the events Stripe lists (kept 30 days)
- * since the last sweep are checked against the ledger, and those no worker has seen are enqueued as if delivered.
+ * since the last sweep are checked against the ledger, and those no worker has settled are enqueued as if delivered.
  * An endpoint outage, a disabled endpoint or a lost delivery is caught at the next sweep; an event that is merely
  * in flight is enqueued twice at worst, which the workers recognise as a duplicate. `failed` counts connections
  * not wholly swept (Stripe unreachable, or some events could not be checked: those are checked again next time).
