@@ -187,12 +187,21 @@ try {
   let attempts = 0;
   let dropped = 0;
   let refused = 0;
+  const refusals = new Map<string, number>();
   for (const work of works) {
     const deliveries = await sim.call('GET', '/_sim/deliveries', work.session.keys.secretKey);
-    for (const entry of deliveries.data as Array<{ outcome: string }>) {
+    for (const entry of deliveries.data as Array<{
+      outcome: string;
+      status_code: number | null;
+      error: string | null;
+    }>) {
       attempts++;
       if (entry.outcome === 'dropped') dropped++;
-      else if (entry.outcome === 'failed') refused++;
+      else if (entry.outcome === 'failed') {
+        refused++;
+        const why = entry.status_code === null ? (entry.error ?? 'no answer') : String(entry.status_code);
+        refusals.set(why, (refusals.get(why) ?? 0) + 1);
+      }
     }
   }
   const counts = faults.counts();
@@ -207,7 +216,10 @@ try {
     ],
     ['webhook delivery attempts (copies and retries)', attempts],
     ['deliveries dropped by the simulator', dropped],
-    ['deliveries answered non-2xx (retried by Stripe)', refused],
+    [
+      'deliveries failed (retried by Stripe), by answer',
+      `${refused} (${[...refusals].map(([why, count]) => `${why}: ${count}`).join(', ')})`,
+    ],
     ['events healed by the sweep (enqueued by it)', healed],
     ['sweeps run (under faults)', `${sweeps} (${roundsUnderFaults})`],
     ['DLQ’d (redriven)', dlqd],

@@ -91,6 +91,17 @@ export const bookingScenario: Scenario = {
   },
 };
 
+/** Polls the payment until Basis shows it succeeded (true), or gives up after a minute (false). */
+async function shownAsPaid(session: ClinicSession, paymentId: string): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const read = await session.api('GET', `/payments/${paymentId}`);
+    if (read.body.status === 'succeeded') return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
 async function afterPayment(
   work: ClinicWork,
   sim: Simulator,
@@ -101,6 +112,8 @@ async function afterPayment(
   const { session } = work;
   const roll = random();
   if (roll < 0.35) {
+    // Staff refund a payment Basis shows as paid: wait for its webhooks to arrive (through the chaos) first.
+    if (!(await shownAsPaid(session, paymentId))) return;
     // Staff refund part; sometimes the rest too. A double click (same Idempotency-Key) must not refund twice.
     const key = `rf-${paymentId}-1`;
     const part = Math.floor(amount * 0.3);
