@@ -18,6 +18,7 @@ import {
   envNames,
   functions,
   type HttpEvent,
+  queueForEventType,
   queueNames,
   queues,
   queueUrlEnvName,
@@ -28,10 +29,13 @@ import { signDevToken } from '../../local/src/dev-jwt.ts';
 import { startDynamoDbLocal } from '../../local/src/dynamodb-local.ts';
 import { lambdaContext } from '../../local/src/lambda-context.ts';
 import { localAwsConfig } from '../../local/src/local-aws.ts';
-import { type LocalStack, startLocalStack } from '../../local/src/local-stack.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/src/local-stack.ts';
 import { createTable } from '../../local/src/provision.ts';
 import { startSqsLocal } from '../../local/src/sqs-local.ts';
 import { buildPaymentsWorker } from '../../services/payments/src/build.ts';
+import { paymentIntentProperties } from '../../services/payments/test/payment-intent-properties.ts';
+import { payoutProperties } from '../../services/payouts/test/payout-properties.ts';
+import { refundProperties } from '../../services/refunds/test/refund-properties.ts';
 import { buildWebhookIngest } from '../../services/webhook-ingest/src/build.ts';
 import { startStripeSimulator } from '../../stripe-sim/src/index.ts';
 import { fixtureEvent } from '../../test/support/fixtures.ts';
@@ -39,7 +43,18 @@ import { stripeSignatureHeader } from '../../test/support/stripe-signing.ts';
 
 export type { HttpEvent, WebhookEventMessage } from '@basis/shared';
 export type { LocalStack } from '../../local/src/local-stack.ts';
+export type { OrderProperty } from '../../services/payments/test/payment-intent-properties.ts';
 export { createTable, fixtureEvent, localAwsConfig, signDevToken, stripeSignatureHeader };
+
+/** Whether the system routes events of this type to a worker (any other type is acknowledged and ignored). */
+export const handledEventType = (type: string): boolean => queueForEventType(type) !== undefined;
+
+/** Each worker's order/repetition-independence properties, shared with its unit tests (runs as a parameter). */
+export const workerOrderProperties = {
+  paymentsWorker: paymentIntentProperties,
+  refundsWorker: refundProperties,
+  payoutsWorker: payoutProperties,
+} as const;
 
 /** Real Powertools observability; silent unless the bench wants the log lines Lambda would write. */
 const silent = (service: string) => createObservability(service, { logLevel: 'SILENT' });
@@ -74,7 +89,10 @@ export async function startEmulators(): Promise<Emulators> {
  */
 export async function startBenchStack(
   emulators: Emulators,
-  options: { realLogs?: boolean } = {},
+  options: { realLogs?: boolean } & Pick<
+    LocalStackOptions,
+    'wrapWorker' | 'queueOverrides' | 'sweepSettleSeconds'
+  > = {},
 ): Promise<LocalStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'basis-bench-'));
   const stack = await startLocalStack({
@@ -87,6 +105,9 @@ export async function startBenchStack(
     observability: options.realLogs
       ? (service) => createObservability(service, { logLevel: 'DEBUG' })
       : silent,
+    ...(options.wrapWorker ? { wrapWorker: options.wrapWorker } : {}),
+    ...(options.queueOverrides ? { queueOverrides: options.queueOverrides } : {}),
+    ...(options.sweepSettleSeconds === undefined ? {} : { sweepSettleSeconds: options.sweepSettleSeconds }),
   });
   return {
     ...stack,

@@ -52,6 +52,16 @@ describe('the event ledger on DynamoDB', () => {
     expect(writes.writes()).toBe(3);
   });
 
+  it('tells the sweep an event is seen only once a worker settled it: one still failed is delivered again', async () => {
+    // A delivery that failed, then a retry whose ledger write was lost (or a message parked in a DLQ): the entry
+    // stays `failed`, and only the sweep can bring the event round again.
+    await ledger.record(entry('evt_f', 2000, { outcome: 'failed', reason: 'Error: DynamoDB throttled' }));
+    expect(await ledger.has('clinic_l', 'test', 2000, 'evt_f')).toBe(false);
+    await ledger.record(entry('evt_f', 2000, { outcome: 'stale' }));
+    expect(await ledger.has('clinic_l', 'test', 2000, 'evt_f')).toBe(true);
+    expect(await ledger.has('clinic_l', 'test', 2000, 'evt_never')).toBe(false);
+  });
+
   it('lists newest first, filters by type and payment, and pages with an opaque cursor', async () => {
     for (let i = 0; i < 7; i++) {
       await ledger.record(

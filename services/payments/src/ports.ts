@@ -106,6 +106,7 @@ export interface PaymentsGateway {
     input: { customerId: string; metadata: Record<string, string>; idempotencyKey: string },
   ): Promise<{ setupIntentId: string; clientSecret: string }>;
   retrievePaymentMethod(secretKey: string, paymentMethodId: string): Promise<CardReference>;
+  /** Detaches the card from its customer; a card attached to no customer any more counts as detached. */
   detachPaymentMethod(secretKey: string, paymentMethodId: string): Promise<void>;
   /** Cancels a PaymentIntent that has not succeeded; Stripe refuses (400) once it has. */
   cancelPaymentIntent(secretKey: string, paymentIntentId: string): Promise<Stripe.PaymentIntent>;

@@ -1,86 +1,19 @@
 import type { StripeEvent } from '@basis/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixtureEvent } from '../../../test/support/fixtures.ts';
 import type { PaymentRecord } from '../src/domain/payment.ts';
 import { applyPaymentIntentEvent, paymentIntentFacts } from '../src/domain/payment-intent-event.ts';
+import {
+  paymentIntentEvent as event,
+  type PaymentIntentFixture as Fixture,
+  paymentIntentProperties,
+  applyInOrder as run,
+} from './payment-intent-properties.ts';
 
 const context = { clinicId: 'clinic_1', mode: 'test' as const, now: new Date('2026-11-26T12:00:00Z') };
-const metadata = { booking_id: 'bk_1', service_id: 'svc_1', client_id: 'cl_1' };
 
-type Fixture =
-  | 'payment_intent.succeeded'
-  | 'payment_intent.payment_failed'
-  | 'payment_intent.processing'
-  | 'payment_intent.requires_action'
-  | 'payment_intent.canceled';
-
-function event(
-  type: Fixture,
-  id: string,
-  created: number,
-  meta: Record<string, string> = metadata,
-): StripeEvent {
-  const base = fixtureEvent(type) as unknown as StripeEvent;
-  return { ...base, id, created, data: { ...base.data, object: { ...base.data.object, metadata: meta } } };
-}
-
-/**
- * Applies events in order as the worker does; returns the record and each outcome. Where the payloads cannot be
- * ordered, the worker reads the PaymentIntent from Stripe: `stripeNow` plays that answer (Stripe's state now, the
- * same whatever order the events were delivered in).
- */
-function run(events: readonly StripeEvent[], stripeNow?: StripeEvent) {
-  let record: PaymentRecord | undefined;
-  const outcomes: string[] = [];
-  for (const item of events) {
-    const facts = paymentIntentFacts(item);
-    let decision = applyPaymentIntentEvent(record, facts, context);
-    if (decision.outcome === 'ambiguous') {
-      if (!stripeNow) throw new Error('ambiguous without a Stripe answer');
-      const live = paymentIntentFacts(stripeNow).paymentIntent;
-      decision = applyPaymentIntentEvent(
-        record,
-        { ...facts, paymentIntent: live, authoritative: true },
-        context,
-      );
-      outcomes.push('re-read');
-    }
-    outcomes.push(decision.outcome);
-    if (decision.outcome === 'applied') record = decision.record;
-  }
-  return { record, outcomes };
-}
-
-/** The event whose snapshot is Stripe's state now: the latest, the most advanced within a second. */
-function latestOf(events: readonly StripeEvent[]): StripeEvent {
-  const rank = (e: StripeEvent) =>
-    [
-      'payment_intent.payment_failed',
-      'payment_intent.requires_action',
-      'payment_intent.processing',
-      'payment_intent.succeeded',
-    ].indexOf(e.type);
-  return [...events]
-    .sort((a, b) => a.created - b.created || rank(a) - rank(b) || a.id.localeCompare(b.id))
-    .at(-1) as StripeEvent;
-}
-
-/**
- * What a reader can see: everything but bookkeeping that legitimately depends on arrival order (which events were
- * seen, how many writes, and whether an event or a read from Stripe set the status).
- */
-function visible(record: PaymentRecord | undefined) {
-  if (!record) return undefined;
-  const {
-    appliedEventIds: _ids,
-    version: _version,
-    updatedAt: _updated,
-    statusSource: _source,
-    ...rest
-  } = record;
-  return rest;
-}
+/** Cases per property here; `npm run bench:properties` runs the same properties with many more. */
+const numRuns = 2000;
 
 describe('applying PaymentIntent events to a payment record', () => {
   it('creates the record from the first event with the ids its metadata carries', () => {
@@ -163,66 +96,9 @@ describe('applying PaymentIntent events to a payment record', () => {
     ).toBe('failed');
   });
 
-  it('ends in the same record for every order and repetition of one payment’s events', () => {
-    // A story with events in the same second (ties) and a stale failure before success.
-    const story = [
-      event('payment_intent.payment_failed', 'evt_1', 100),
-      event('payment_intent.requires_action', 'evt_2', 100),
-      event('payment_intent.processing', 'evt_3', 101),
-      event('payment_intent.payment_failed', 'evt_4', 101),
-      event('payment_intent.succeeded', 'evt_5', 101),
-    ];
-    const stripeNow = latestOf(story);
-    const reference = visible(run(story, stripeNow).record);
-    expect(reference?.status).toBe('succeeded');
-    fc.assert(
-      fc.property(
-        fc.shuffledSubarray(story, { minLength: story.length, maxLength: story.length }),
-        fc.array(fc.nat({ max: story.length - 1 }), { maxLength: 10 }),
-        (order, repeats) => {
-          const deliveries = [...order];
-          for (const index of repeats)
-            deliveries.splice(index % (deliveries.length + 1), 0, story[index] as StripeEvent);
-          expect(visible(run(deliveries, stripeNow).record)).toEqual(reference);
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('ends in the same record for any order of arbitrary non-final and final events', () => {
-    const types: Fixture[] = [
-      'payment_intent.payment_failed',
-      'payment_intent.requires_action',
-      'payment_intent.processing',
-      'payment_intent.succeeded',
-    ];
-    const arbitraryEvents = fc.uniqueArray(
-      fc.record({
-        type: fc.constantFrom(...types),
-        created: fc.integer({ min: 100, max: 103 }),
-        n: fc.nat(1000),
-      }),
-      { minLength: 1, maxLength: 8, selector: (e) => e.n },
-    );
-    const eventsAndAnOrder = arbitraryEvents.chain((specs) =>
-      fc.tuple(
-        fc.constant(specs),
-        fc.shuffledSubarray(specs, { minLength: specs.length, maxLength: specs.length }),
-      ),
-    );
-    fc.assert(
-      fc.property(eventsAndAnOrder, ([specs, order]) => {
-        const toEvent = (spec: (typeof specs)[number]) => event(spec.type, `evt_${spec.n}`, spec.created);
-        const delivered = [...order, ...order.slice(0, 2)].map(toEvent);
-        const stripeNow = latestOf(specs.map(toEvent));
-        expect(visible(run(delivered, stripeNow).record)).toEqual(
-          visible(run(specs.map(toEvent), stripeNow).record),
-        );
-      }),
-      { numRuns: 2000 },
-    );
-  });
+  for (const property of paymentIntentProperties) {
+    it(property.name, () => property.check(numRuns));
+  }
 
   it('ends failed after a 3-D Secure failure in the second of its requires_action, whenever Stripe was read', () => {
     // Issue 11, example 7: created, requires_action and payment_failed all stamped the same second. A read from

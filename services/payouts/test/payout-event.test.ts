@@ -1,77 +1,18 @@
-import type { StripeEvent } from '@basis/shared';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixtureEvent } from '../../../test/support/fixtures.ts';
 import type { PayoutRecord } from '../src/domain/payout.ts';
 import { applyPayoutEvent, payoutFacts } from '../src/domain/payout-event.ts';
 import { needsReconciliation } from '../src/domain/reconciliation.ts';
+import {
+  payoutEvent as event,
+  paidStory,
+  payoutProperties,
+  applyInOrder as run,
+} from './payout-properties.ts';
+
+/** Cases per property here; `npm run bench:properties` runs the same properties with many more. */
+const numRuns = 3000;
 
 const context = { clinicId: 'clinic_1', mode: 'test' as const, now: new Date('2026-11-26T12:00:00Z') };
-
-type Fixture = 'payout.created' | 'payout.paid' | 'payout.failed' | 'payout.reconciliation_completed';
-
-function event(
-  type: Fixture | 'payout.updated' | 'payout.canceled',
-  id: string,
-  created: number,
-  changes: Record<string, unknown> = {},
-): StripeEvent {
-  const fixture: Fixture =
-    type === 'payout.updated' || type === 'payout.canceled' ? 'payout.created' : (type as Fixture);
-  const base = fixtureEvent(fixture) as unknown as StripeEvent;
-  const status = type === 'payout.canceled' ? { status: 'canceled' } : {};
-  return {
-    ...base,
-    id,
-    type,
-    created,
-    data: { ...base.data, object: { ...base.data.object, ...status, ...changes } },
-  };
-}
-
-/** Applies events in order as the worker does; returns the record and each outcome. */
-function run(events: readonly StripeEvent[]) {
-  let record: PayoutRecord | undefined;
-  const outcomes: string[] = [];
-  for (const item of events) {
-    const decision = applyPayoutEvent(record, payoutFacts(item), context);
-    outcomes.push(decision.outcome);
-    if (decision.outcome === 'applied') record = decision.record;
-  }
-  return { record, outcomes };
-}
-
-/** What a reader can see: everything but bookkeeping that legitimately depends on arrival order. */
-function visible(record: PayoutRecord | undefined) {
-  if (!record) return undefined;
-  const { appliedEventIds: _ids, version: _version, updatedAt: _updated, ...rest } = record;
-  return rest;
-}
-
-/** Delivers `story` in the given order with extra copies of some events spliced in. */
-function deliveries(
-  story: readonly StripeEvent[],
-  order: readonly StripeEvent[],
-  repeats: readonly number[],
-) {
-  const result = [...order];
-  for (const index of repeats) result.splice(index % (result.length + 1), 0, story[index] as StripeEvent);
-  return result;
-}
-
-// As the simulator and Stripe send them: all in the same second, so only the payloads can order them.
-const paidStory = [
-  event('payout.created', 'evt_c', 100),
-  event('payout.paid', 'evt_p', 100),
-  event('payout.reconciliation_completed', 'evt_r', 100),
-];
-const failedStory = [
-  event('payout.created', 'evt_c', 100),
-  event('payout.updated', 'evt_u', 101, { arrival_date: 1785664800 }),
-  event('payout.paid', 'evt_p', 102),
-  event('payout.reconciliation_completed', 'evt_r', 103),
-  event('payout.failed', 'evt_f', 104, { reconciliation_status: 'completed' }),
-];
 
 describe('applying payout events to a payout record', () => {
   it('creates the record from the first event', () => {
@@ -172,66 +113,7 @@ describe('applying payout events to a payout record', () => {
     expect(needsReconciliation(manual.record as PayoutRecord)).toBe(false);
   });
 
-  for (const [name, story, status] of [
-    ['paid', paidStory, 'paid'],
-    ['paid, then failed', failedStory, 'failed'],
-  ] as const) {
-    it(`ends in the same record for every order and repetition of a ${name} payout’s events`, () => {
-      const reference = visible(run(story).record);
-      expect(reference?.status).toBe(status);
-      expect(reference?.stripeReconciliationStatus).toBe('completed');
-      fc.assert(
-        fc.property(
-          fc.shuffledSubarray([...story], { minLength: story.length, maxLength: story.length }),
-          fc.array(fc.nat({ max: story.length - 1 }), { maxLength: 10 }),
-          (order, repeats) => {
-            const { record, outcomes } = run(deliveries(story, order, repeats));
-            expect(visible(record)).toEqual(reference);
-            // Every distinct event is written at most once.
-            expect(outcomes.filter((outcome) => outcome === 'applied').length).toBeLessThanOrEqual(
-              story.length,
-            );
-          },
-        ),
-        { numRuns: 3000 },
-      );
-    });
+  for (const property of payoutProperties) {
+    it(property.name, () => property.check(numRuns));
   }
-
-  it('ends in the same record for any order of arbitrary payout snapshots', () => {
-    const snapshot = fc.record({
-      type: fc.constantFrom<Fixture | 'payout.updated' | 'payout.canceled'>(
-        'payout.created',
-        'payout.updated',
-        'payout.paid',
-        'payout.failed',
-        'payout.reconciliation_completed',
-        'payout.canceled',
-      ),
-      created: fc.integer({ min: 100, max: 103 }),
-      arrival: fc.integer({ min: 1785578400, max: 1785578403 }),
-    });
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.tuple(fc.nat({ max: 999 }), snapshot), {
-          minLength: 1,
-          maxLength: 7,
-          selector: ([id]) => id,
-        }),
-        fc.infiniteStream(fc.nat()),
-        (entries, randomness) => {
-          const story = entries.map(([id, item]) =>
-            event(item.type, `evt_${id}`, item.created, { arrival_date: item.arrival }),
-          );
-          const reference = visible(run(story).record);
-          const shuffled = [...story, ...story.slice(0, 2)]
-            .map((item) => ({ item, key: randomness.next().value as number }))
-            .sort((a, b) => a.key - b.key)
-            .map(({ item }) => item);
-          expect(visible(run(shuffled).record)).toEqual(reference);
-        },
-      ),
-      { numRuns: 3000 },
-    );
-  });
 });

@@ -1,14 +1,10 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
-import {
-  applyDisputeFact,
-  applyRefundFact,
-  type DisputeFact,
-  planRefund,
-  type RefundFact,
-  refundableRemainder,
-} from '../src/domain/refunds.ts';
+import { applyRefundFact, planRefund, type RefundFact, refundableRemainder } from '../src/domain/refunds.ts';
+import { refundFacts, refundProperties } from './refund-properties.ts';
+
+/** Cases per property here; `npm run bench:properties` runs the same properties with many more. */
+const numRuns = 2000;
 
 const now = new Date('2026-11-26T12:00:00Z');
 
@@ -75,39 +71,6 @@ describe('planning a refund', () => {
   });
 });
 
-const refundFacts = (id: string, amount: number, base: number): RefundFact[] => [
-  {
-    refundId: id,
-    amount,
-    status: 'pending',
-    reason: null,
-    failureReason: null,
-    created: base,
-    factCreated: base,
-    refundKey: null,
-  },
-  {
-    refundId: id,
-    amount,
-    status: 'succeeded',
-    reason: null,
-    failureReason: null,
-    created: base,
-    factCreated: base + 1,
-    refundKey: null,
-  },
-  {
-    refundId: id,
-    amount,
-    status: 'failed',
-    reason: null,
-    failureReason: 'expired_or_canceled_card',
-    created: base,
-    factCreated: base + 5,
-    refundKey: null,
-  },
-];
-
 describe('applying refund and dispute facts', () => {
   it('gives a failed refund’s amount back', () => {
     let record = payment();
@@ -117,42 +80,6 @@ describe('applying refund and dispute facts', () => {
     record = applyRefundFact(record, refundFacts('re_1', 4000, 100)[2] as RefundFact) ?? record;
     expect(record.amountRefunded).toBe(0);
     expect(record.refunds[0]).toMatchObject({ status: 'failed', failureReason: 'expired_or_canceled_card' });
-  });
-
-  it('ends in the same refunds and totals for every order and repetition of the facts', () => {
-    const facts = [
-      ...refundFacts('re_a', 2500, 100),
-      ...refundFacts('re_b', 1000, 200).slice(0, 2),
-      {
-        refundId: 're_c',
-        amount: 700,
-        status: 'succeeded' as const,
-        reason: 'duplicate',
-        failureReason: null,
-        created: 300,
-        factCreated: 300,
-        refundKey: null,
-      },
-    ];
-    const apply = (order: readonly RefundFact[]) => {
-      let record = payment();
-      for (const fact of order) record = applyRefundFact(record, fact) ?? record;
-      const refunds = [...record.refunds].sort((a, b) => a.refundKey.localeCompare(b.refundKey));
-      return { amountRefunded: record.amountRefunded, refunds };
-    };
-    const reference = apply(facts);
-    expect(reference.amountRefunded).toBe(1700);
-    fc.assert(
-      fc.property(
-        fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
-        fc.array(fc.nat(facts.length - 1)),
-        (order, repeats) => {
-          const deliveries = [...order, ...repeats.map((index) => facts[index] as RefundFact)];
-          expect(apply(deliveries)).toEqual(reference);
-        },
-      ),
-      { numRuns: 2000 },
-    );
   });
 
   it('ties a Stripe refund to the request that made it through its metadata', () => {
@@ -178,33 +105,7 @@ describe('applying refund and dispute facts', () => {
     });
   });
 
-  it('ends in the same dispute for every order of its events', () => {
-    const base = {
-      disputeId: 'dp_1',
-      amount: 10_000,
-      currency: 'usd',
-      reason: 'fraudulent',
-      evidenceDueBy: 999,
-      created: 100,
-    };
-    const facts: DisputeFact[] = [
-      { ...base, status: 'needs_response', factCreated: 100 },
-      { ...base, status: 'under_review', factCreated: 200 },
-      { ...base, status: 'lost', factCreated: 300 },
-    ];
-    const apply = (order: readonly DisputeFact[]) => {
-      let record = payment();
-      for (const fact of order) record = applyDisputeFact(record, fact) ?? record;
-      return record.disputes;
-    };
-    const reference = apply(facts);
-    expect(reference).toEqual([
-      expect.objectContaining({ status: 'lost', evidenceDueBy: new Date(999_000).toISOString() }),
-    ]);
-    fc.assert(
-      fc.property(fc.shuffledSubarray(facts, { minLength: 3, maxLength: 3 }), (order) => {
-        expect(apply([...order, ...order])).toEqual(reference);
-      }),
-    );
-  });
+  for (const property of refundProperties) {
+    it(property.name, () => property.check(numRuns));
+  }
 });

@@ -40,6 +40,7 @@ export const errorStatusByCode = {
   internal_error: 500,
   stripe_error: 502,
   enqueue_failed: 503,
+  service_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatusByCode;

@@ -80,8 +80,19 @@ function requestIdMiddleware(
 }
 
 /**
+ * Whether an error is an AWS SDK error that trying again can cure: throttling (`$retryable`) or a failure on the
+ * service's side (`$fault: 'server'`), as the SDK surfaces them once its own retries are spent.
+ */
+function isTransientAwsError(error: unknown): boolean {
+  if (!(error instanceof Error) || !('$metadata' in error)) return false;
+  const fields = error as { $fault?: unknown; $retryable?: unknown };
+  return fields.$fault === 'server' || Boolean(fields.$retryable);
+}
+
+/**
  * The one place errors become HTTP answers: a `BasisError`'s code decides the status (errors/error-codes.ts);
- * anything else is a bug, logged and answered 500 without detail. Every 5xx is counted (`ApiServerError` by route)
+ * a throttled or failing AWS dependency is a 503 `service_unavailable` (try again); anything else is a bug, logged
+ * and answered 500 without detail. Every 5xx is counted (`ApiServerError` by route)
  * so an alarm sees handled failures, which Lambda's own `Errors` metric does not.
  */
 function errorMapper(observability: Observability): MiddlewareObj<HttpEvent, ApiResult, Error, KitContext> {
@@ -94,6 +105,16 @@ function errorMapper(observability: Observability): MiddlewareObj<HttpEvent, Api
         const status = httpStatusOf(error.code);
         if (status >= 500) observability.logger.error('request failed', { code: error.code, error });
         response = errorResponse(status, error.code, error.message, requestId, error.details);
+      } else if (isTransientAwsError(error)) {
+        // DynamoDB or SQS throttled or failing past the SDK's own retries: nothing is wrong with the request or the
+        // code, and the same request (same Idempotency-Key) can be sent again. A 500 would say "bug".
+        observability.logger.error('dependency unavailable', { error });
+        response = errorResponse(
+          503,
+          'service_unavailable',
+          'A service we depend on is busy. Please try again.',
+          requestId,
+        );
       } else {
         observability.logger.error('unexpected error', { error });
         response = errorResponse(

@@ -1,7 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerKeys } from '../dynamo/keys.ts';
 import { queryPage } from '../dynamo/paged-query.ts';
-import { type EventLedger, type LedgerView, ledgerRetentionDays } from './event-ledger.ts';
+import {
+  type EventLedger,
+  type LedgerView,
+  ledgerRetentionDays,
+  sweepRefusedReason,
+} from './event-ledger.ts';
 
 export function dynamoEventLedger(doc: DynamoDBDocumentClient, tableName: string): EventLedger {
   return {
@@ -41,10 +46,16 @@ export function dynamoEventLedger(doc: DynamoDBDocumentClient, tableName: string
         new GetCommand({
           TableName: tableName,
           Key: ledgerKeys.entry(clinicId, mode, created, eventId),
-          ProjectionExpression: 'pk',
+          ProjectionExpression: 'outcome, failureReason',
         }),
       );
-      return output.Item !== undefined;
+      // An entry without a decisive outcome is a delivery that failed and was never settled: not seen, unless the
+      // queue refused the event itself (sending it again would only be refused again).
+      const reason = output.Item?.failureReason;
+      return (
+        output.Item?.outcome !== undefined ||
+        (typeof reason === 'string' && reason.startsWith(sweepRefusedReason))
+      );
     },
 
     async list(clinicId, mode, options) {

@@ -45,7 +45,12 @@ export interface EventLedger {
    * `applied`); a `failed` one is replaced by what a retry achieved. Deliveries are counted.
    */
   record(entry: LedgerEntry): Promise<void>;
-  /** Whether a worker has seen the event (whatever became of it). */
+  /**
+   * Whether the event is settled: a worker applied, skipped or ignored it, or the sweep found that the queue refuses
+   * the event itself (`sweepRefusedReason`: sending it again would be refused again). An entry still `failed` for
+   * another reason answers false, so that the sweep delivers it again: its retry's ledger write may have been lost,
+   * or it sits in a DLQ.
+   */
   has(clinicId: string, mode: Mode, created: number, eventId: string): Promise<boolean>;
   list(
     clinicId: string,
@@ -53,3 +58,6 @@ export interface EventLedger {
     options: { type?: string; paymentId?: string; limit: number; cursor?: string },
   ): Promise<{ data: LedgerView[]; nextCursor: string | null }>;
 }
+
+/** How the sweep's ledger entry for an event the queue refuses (its shape, size or characters) begins. */
+export const sweepRefusedReason = 'sweep could not enqueue';

@@ -31,6 +31,8 @@ export function sqsEventQueue(
   };
 }
 
+// U+FFFE, U+FFFF and every astral character (a surrogate pair in UTF-16).
+
 function queueUrlOf(queueUrls: Readonly<Partial<Record<QueueName, string>>>, queue: QueueName): string {
   const url = queueUrls[queue];
   if (!url) throw new Error(`This function may not send to the ${queue} queue.`);

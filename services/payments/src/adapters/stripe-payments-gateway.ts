@@ -1,4 +1,9 @@
-import { callStripe, StripeObjectMissingError, translateStripeError } from '@basis/shared';
+import {
+  callStripe,
+  StripeObjectMissingError,
+  StripeRequestRejectedError,
+  translateStripeError,
+} from '@basis/shared';
 import Stripe from 'stripe';
 import type { CardReference } from '../domain/customer.ts';
 import type { PaymentIntentSummary, PaymentsGateway } from '../ports.ts';
@@ -88,7 +93,17 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
     },
 
     async detachPaymentMethod(secretKey, paymentMethodId) {
-      await callStripe(() => stripe.paymentMethods.detach(paymentMethodId, {}, { apiKey: secretKey }));
+      try {
+        await callStripe(() => stripe.paymentMethods.detach(paymentMethodId, {}, { apiKey: secretKey }));
+      } catch (error) {
+        // Stripe refuses to detach a card attached to no customer (400, no code): a detach whose answer was lost,
+        // or one made in the Dashboard, already did the work. Any other refusal stands.
+        if (!(error instanceof StripeRequestRejectedError)) throw error;
+        const paymentMethod = await callStripe(() =>
+          stripe.paymentMethods.retrieve(paymentMethodId, {}, { apiKey: secretKey }),
+        );
+        if (paymentMethod.customer !== null) throw error;
+      }
     },
 
     async cancelPaymentIntent(secretKey, paymentIntentId) {

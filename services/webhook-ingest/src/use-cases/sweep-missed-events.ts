@@ -11,6 +11,7 @@ import {
   type SecretStore,
   type StripeEvent,
   stripeEventSchema,
+  sweepRefusedReason,
 } from '@basis/shared';
 import type Stripe from 'stripe';
 import type { EventsGateway } from '../adapters/stripe-events-gateway.ts';
@@ -85,7 +86,7 @@ async function healEvent(
     return 'enqueued';
   } catch (error) {
     if (!isEventFault(error)) throw error;
-    const reason = `sweep could not enqueue: ${failureReason(error)}`.slice(0, 300);
+    const reason = `${sweepRefusedReason}: ${failureReason(error)}`.slice(0, 300);
     deps.metrics.count(metricNames.sweepFailed, { mode }, { clinicId, eventId: listed.id });
     deps.logger.error('sweep could not enqueue an event', {
       clinicId,
@@ -117,11 +118,15 @@ async function healEvent(
   }
 }
 
-async function sweepConnection(
-  deps: SweepDeps,
-  connection: ConnectionEntry,
-): Promise<{ enqueued: number; failedEvents: number }> {
-  const counts = { enqueued: 0, failedEvents: 0 };
+/** One connection's sweep: events enqueued, events recorded failed, and events it could not check (checked again). */
+interface ConnectionSweep {
+  enqueued: number;
+  failedEvents: number;
+  unchecked: number;
+}
+
+async function sweepConnection(deps: SweepDeps, connection: ConnectionEntry): Promise<ConnectionSweep> {
+  const counts: ConnectionSweep = { enqueued: 0, failedEvents: 0, unchecked: 0 };
   const secretKey = (await deps.secrets.get(connection.clinicId))?.[connection.mode]?.secretKey;
   if (!secretKey) return counts;
   const now = Math.floor(deps.now().getTime() / 1000);
@@ -130,10 +135,25 @@ async function sweepConnection(
     connection.sweptUntil === null
       ? now - firstSweepLookbackSeconds
       : connection.sweptUntil - sweepOverlapSeconds;
+  // The watermark may pass only events that were checked: it stops at the earliest one that was not.
+  let watermark = to;
   for await (const listed of deps.events.eventsBetween(secretKey, from, to)) {
-    const outcome = await healEvent(deps, connection, listed);
-    if (outcome === 'enqueued') counts.enqueued++;
-    if (outcome === 'failed') counts.failedEvents++;
+    try {
+      const outcome = await healEvent(deps, connection, listed);
+      if (outcome === 'enqueued') counts.enqueued++;
+      if (outcome === 'failed') counts.failedEvents++;
+    } catch (error) {
+      // A failed look-up or send (a throttled table or queue) must not stop the others from healing; this one is
+      // checked again by the next sweep, since the watermark stays before it.
+      counts.unchecked++;
+      watermark = Math.min(watermark, listed.created);
+      deps.logger.warn('sweep could not check an event; the next sweep will', {
+        clinicId: connection.clinicId,
+        mode: connection.mode,
+        eventId: listed.id,
+        error,
+      });
+    }
   }
   // One write per connection and sweep, only when it healed something.
   if (counts.enqueued > 0) {
@@ -145,8 +165,8 @@ async function sweepConnection(
       deps.now(),
     );
   }
-  // One bad event is recorded and skipped: the watermark moves, so older missed events are not held back by it.
-  await deps.connections.markSwept(connection.clinicId, connection.mode, to);
+  // An event recorded failed is skipped for good (the watermark moves past it); an unchecked one holds it back.
+  await deps.connections.markSwept(connection.clinicId, connection.mode, watermark);
   return counts;
 }
 
@@ -165,6 +185,8 @@ export async function sweepMissedEvents(deps: SweepDeps): Promise<SweepResult> {
       const counts = await sweepConnection(deps, connection);
       result.enqueued += counts.enqueued;
       result.failedEvents += counts.failedEvents;
+      // Not wholly swept: some events could not be checked (they are, next time).
+      if (counts.unchecked > 0) result.failed++;
     } catch (error) {
       // One clinic's revoked key or Stripe outage must not stop the sweep of the others; its watermark stays.
       result.failed++;
