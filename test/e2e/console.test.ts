@@ -160,5 +160,12 @@ describe.skipIf(chromiumMissing && !underCi)('the local console in a browser', (
     await shows('#health-status', 'Status: healthy');
     await shows('#health-checks', 'webhook_endpoint');
     await shot('9-health');
+
+    await open('memberships');
+    await page.click('#save-plan');
+    await shows('#plan-saved', '30.00 USD a month');
+    await page.click('#sign-up');
+    await shows('#memberships-table', 'active');
+    await shot('10-memberships');
   });
 });

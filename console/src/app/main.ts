@@ -5,7 +5,7 @@ import { cardsScreen } from './screens/cards.ts';
 import { connectScreen } from './screens/connect.ts';
 import { eventsScreen } from './screens/events.ts';
 import { healthScreen } from './screens/health.ts';
-import { pendingScreens } from './screens/not-yet-available.ts';
+import { membershipsScreen } from './screens/memberships.ts';
 import { paymentsScreen } from './screens/payments.ts';
 import { payoutsScreen } from './screens/payouts.ts';
 import { pricingScreen } from './screens/pricing.ts';
@@ -23,7 +23,7 @@ const screens: readonly Screen[] = [
   payoutsScreen,
   eventsScreen,
   healthScreen,
-  ...pendingScreens,
+  membershipsScreen,
 ];
 
 const main = document.getElementById('screen') as HTMLElement;
