@@ -12,7 +12,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { verifyDevToken } from './dev-jwt.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { localConsole } from './local-console.ts';
+import { type LocalQueues, localConsole } from './local-console.ts';
 import { localCors } from './local-cors.ts';
 import { type LocalPages, localPages } from './local-pages.ts';
 
@@ -195,7 +195,7 @@ export async function startApiGatewayServer(options: {
   host?: string;
   allowedOrigins?: readonly string[];
   /** Serves the local console at `/console/` and its dev-token endpoint `POST /_local/token` (local-console.ts). */
-  console?: { stripeApiUrl: string };
+  console?: { stripeApiUrl: string; queues?: LocalQueues };
 }): Promise<{
   url: string;
   port: number;

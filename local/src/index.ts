@@ -13,3 +13,11 @@ export {
   readLocalEndpoints,
 } from './local-endpoints.ts';
 export { type LocalStack, type LocalStackOptions, startLocalStack } from './local-stack.ts';
+export {
+  moveDeadLetters,
+  oldestAgesFromFauxqs,
+  type QueueAddresses,
+  type QueueStatus,
+  type QueueStatusSource,
+  queueStatuses,
+} from './queue-ops.ts';

@@ -1,7 +1,8 @@
 import { consoleAssets } from '@basis/console';
-import { type ApiResult, roles } from '@basis/shared';
+import { type ApiResult, type QueueName, queueNames, roles } from '@basis/shared';
 import * as z from 'zod';
 import { signDevToken } from './dev-jwt.ts';
+import { moveDeadLetters, type QueueStatusSource, queueStatuses } from './queue-ops.ts';
 
 /**
  * The local console (console/README.md) and its LOCAL-ONLY token endpoint, served by the local API Gateway next to
@@ -11,6 +12,9 @@ import { signDevToken } from './dev-jwt.ts';
  * - `GET /console/config.json` → `{"stripeApiUrl"}`: where the console's Stripe.js stand-in finds the simulator.
  * - `POST /_local/token` body `{"clinicId", "role", "clientId"?}` → 200 `{"token"}`: a dev token (12 h) signed with
  *   the public dev key of dev-jwt.ts, which only the local server accepts; 400 `validation_failed` for a bad body.
+ * - `GET /_local/queues` → 200 `{"data": [QueueStatus]}`: each queue's depth, its DLQ's count and oldest ages (what
+ *   `npm run ops -- status` prints); `POST /_local/queues/{queue}/redrive` → 200 `{"moved"}`: moves the queue's DLQ
+ *   back into it (`npm run ops -- redrive`); 404 for a queue the topology does not have.
  */
 export interface LocalConsole {
   /** The answer for this request, or undefined when it is not one of the console's paths. */
@@ -62,12 +66,30 @@ async function issueToken(readBody: () => Promise<Buffer | undefined>): Promise<
   });
 }
 
-/** The console of a local server whose Stripe is at `stripeApiUrl`. */
-export function localConsole(options: { stripeApiUrl: string }): LocalConsole {
+/** The queues of the local stack, for the console's operations view. */
+export interface LocalQueues extends QueueStatusSource {}
+
+const redrivePath = /^\/_local\/queues\/([\w-]+)\/redrive$/;
+
+async function redrive(queues: LocalQueues, name: string): Promise<ApiResult> {
+  if (!(queueNames as readonly string[]).includes(name)) {
+    return json(404, { error: { code: 'not_found', message: `No queue ${name}.` } });
+  }
+  const result = await moveDeadLetters(queues.sqs, queues.queues[name as QueueName], () => {});
+  return json(200, { moved: result.moved });
+}
+
+/** The console of a local server whose Stripe is at `stripeApiUrl`, and whose queues are `queues`. */
+export function localConsole(options: { stripeApiUrl: string; queues?: LocalQueues }): LocalConsole {
   const assets = consoleAssets();
   return {
     async serve(method, pathname, readBody) {
       if (method === 'POST' && pathname === '/_local/token') return issueToken(readBody);
+      const redriveOf = redrivePath.exec(pathname);
+      if (options.queues && method === 'POST' && redriveOf?.[1]) return redrive(options.queues, redriveOf[1]);
+      if (options.queues && method === 'GET' && pathname === '/_local/queues') {
+        return json(200, { data: await queueStatuses(options.queues) });
+      }
       if (method !== 'GET') return undefined;
       if (pathname === '/console') return { statusCode: 302, headers: { location: '/console/' } };
       if (pathname === '/console/config.json') return json(200, { stripeApiUrl: options.stripeApiUrl });

@@ -22,6 +22,7 @@ import { localAwsConfig } from './local-aws.ts';
 import { removeLocalEndpoints, writeLocalEndpoints } from './local-endpoints.ts';
 import { createLocalFunctions } from './local-functions.ts';
 import { createQueues, createTable, type ProvisionedQueue, type QueueOverrides } from './provision.ts';
+import { oldestAgesFromFauxqs } from './queue-ops.ts';
 import { forbidScans } from './request-counter.ts';
 import { type QueuePoller, type SqsFunction, startQueuePoller } from './sqs-poller.ts';
 
@@ -85,7 +86,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const api = await startApiGatewayServer({
     port: options.port,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-    console: { stripeApiUrl: options.stripeApiUrl },
+    console: {
+      stripeApiUrl: options.stripeApiUrl,
+      queues: {
+        sqs,
+        queues: provisioned,
+        oldestAgeSeconds: (urls) => oldestAgesFromFauxqs(options.sqsEndpoint, urls),
+      },
+    },
   });
 
   const functions = createLocalFunctions(

@@ -19,12 +19,20 @@ export type OpenApiDocument = ReturnType<typeof createDocument>;
 
 /**
  * Codes any route of a kind may answer, besides its contract's own. `not_found` is the answer to a request that
- * matches no route (a path of the wrong shape, say): the gateway's, before any handler runs.
+ * matches no route (a path of the wrong shape, say): the gateway's, before any handler runs. `service_unavailable`
+ * is the route kit's answer when DynamoDB or SQS stays throttled past the SDK's retries (try again).
  */
 const commonErrors: Record<RouteDefinition['auth']['kind'], readonly ErrorCode[]> = {
-  jwt: ['validation_failed', 'unauthorized', 'forbidden', 'not_found', 'internal_error'],
-  'stripe-signature': ['not_found', 'internal_error'],
-  none: ['not_found', 'internal_error'],
+  jwt: [
+    'validation_failed',
+    'unauthorized',
+    'forbidden',
+    'not_found',
+    'internal_error',
+    'service_unavailable',
+  ],
+  'stripe-signature': ['not_found', 'internal_error', 'service_unavailable'],
+  none: ['not_found', 'internal_error', 'service_unavailable'],
 };
 
 const allCodes = Object.keys(errorStatusByCode) as ErrorCode[];

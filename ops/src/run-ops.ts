@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { queueStatuses } from '@basis/local';
 import { type Mode, modes, type QueueName, queueNames } from '@basis/shared';
-import { formatStatuses, queueStatuses } from './commands/status.ts';
+import { formatStatuses } from './commands/status.ts';
 import { localTarget } from './targets/local-target.ts';
 import type { OpsTarget } from './targets/ops-target.ts';
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/src/local-stack.ts';
@@ -167,5 +168,20 @@ describe.skipIf(chromiumMissing && !underCi)('the local console in a browser', (
     await page.click('#sign-up');
     await shows('#memberships-table', 'active');
     await shot('10-memberships');
+
+    // A message parked in the payments DLQ, as after its retries: the operations view shows it and redrives it.
+    await stack.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.queues.payments.dlqUrl,
+        MessageBody: '{"kind":"console.probe"}',
+      }),
+    );
+    await open('operations');
+    await shows('#queues-table', 'payments');
+    await reads('#dlq-payments', '1');
+    await shot('11-operations');
+    await page.click('#redrive-payments');
+    await shows('#redrive-result', 'Moved 1 messages back to payments.');
+    await reads('#dlq-payments', '0');
   });
 });

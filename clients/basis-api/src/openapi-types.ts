@@ -990,10 +990,10 @@ export interface components {
             nextCursor: string | null;
         };
         /**
-         * @description Every error code and its HTTP status: `validation_failed` 400, `invalid_stripe_key` 400, `insufficient_key_permissions` 400, `invalid_signature` 400, `timestamp_outside_tolerance` 400, `livemode_mismatch` 400, `malformed_event` 400, `unauthorized` 401, `forbidden` 403, `not_found` 404, `clinic_not_connected` 404, `payment_not_found` 404, `payment_method_not_found` 404, `pricing_not_found` 404, `payout_not_found` 404, `plan_not_found` 404, `membership_not_found` 404, `payload_too_large` 413, `connection_change_in_progress` 409, `stripe_not_connected` 409, `stripe_key_rejected` 409, `stripe_object_missing` 409, `payment_not_required` 409, `payment_not_refundable` 409, `payment_not_cancelable` 409, `booking_payment_conflict` 409, `request_in_progress` 409, `webhook_not_managed` 409, `plan_inactive` 409, `membership_exists` 409, `payment_method_not_owned` 422, `refund_exceeds_remaining` 422, `refund_rejected` 422, `internal_error` 500, `stripe_error` 502, `enqueue_failed` 503.
+         * @description Every error code and its HTTP status: `validation_failed` 400, `invalid_stripe_key` 400, `insufficient_key_permissions` 400, `invalid_signature` 400, `timestamp_outside_tolerance` 400, `livemode_mismatch` 400, `malformed_event` 400, `unauthorized` 401, `forbidden` 403, `not_found` 404, `clinic_not_connected` 404, `payment_not_found` 404, `payment_method_not_found` 404, `pricing_not_found` 404, `payout_not_found` 404, `plan_not_found` 404, `membership_not_found` 404, `payload_too_large` 413, `connection_change_in_progress` 409, `stripe_not_connected` 409, `stripe_key_rejected` 409, `stripe_object_missing` 409, `payment_not_required` 409, `payment_not_refundable` 409, `payment_not_cancelable` 409, `booking_payment_conflict` 409, `request_in_progress` 409, `webhook_not_managed` 409, `plan_inactive` 409, `membership_exists` 409, `payment_method_not_owned` 422, `refund_exceeds_remaining` 422, `refund_rejected` 422, `internal_error` 500, `stripe_error` 502, `enqueue_failed` 503, `service_unavailable` 503.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "invalid_stripe_key" | "insufficient_key_permissions" | "invalid_signature" | "timestamp_outside_tolerance" | "livemode_mismatch" | "malformed_event" | "unauthorized" | "forbidden" | "not_found" | "clinic_not_connected" | "payment_not_found" | "payment_method_not_found" | "pricing_not_found" | "payout_not_found" | "plan_not_found" | "membership_not_found" | "payload_too_large" | "connection_change_in_progress" | "stripe_not_connected" | "stripe_key_rejected" | "stripe_object_missing" | "payment_not_required" | "payment_not_refundable" | "payment_not_cancelable" | "booking_payment_conflict" | "request_in_progress" | "webhook_not_managed" | "plan_inactive" | "membership_exists" | "payment_method_not_owned" | "refund_exceeds_remaining" | "refund_rejected" | "internal_error" | "stripe_error" | "enqueue_failed";
+        ErrorCode: "validation_failed" | "invalid_stripe_key" | "insufficient_key_permissions" | "invalid_signature" | "timestamp_outside_tolerance" | "livemode_mismatch" | "malformed_event" | "unauthorized" | "forbidden" | "not_found" | "clinic_not_connected" | "payment_not_found" | "payment_method_not_found" | "pricing_not_found" | "payout_not_found" | "plan_not_found" | "membership_not_found" | "payload_too_large" | "connection_change_in_progress" | "stripe_not_connected" | "stripe_key_rejected" | "stripe_object_missing" | "payment_not_required" | "payment_not_refundable" | "payment_not_cancelable" | "booking_payment_conflict" | "request_in_progress" | "webhook_not_managed" | "plan_inactive" | "membership_exists" | "payment_method_not_owned" | "refund_exceeds_remaining" | "refund_rejected" | "internal_error" | "stripe_error" | "enqueue_failed" | "service_unavailable";
     };
     responses: never;
     parameters: never;
@@ -1077,6 +1077,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getOpenapiJson: {
@@ -1145,6 +1172,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -1296,7 +1350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `enqueue_failed` */
+            /** @description `service_unavailable`, `enqueue_failed` */
             503: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -1310,7 +1364,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "enqueue_failed";
+                            code: "service_unavailable" | "enqueue_failed";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -1462,7 +1516,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `enqueue_failed` */
+            /** @description `service_unavailable`, `enqueue_failed` */
             503: {
                 headers: {
                     /** @description The request id: quote it to join a frontend error to the log line of the request. */
@@ -1476,7 +1530,7 @@ export interface operations {
                              * @description Stable: branch on it.
                              * @enum {string}
                              */
-                            code: "enqueue_failed";
+                            code: "service_unavailable" | "enqueue_failed";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -1711,6 +1765,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     deleteClinicsStripeMode: {
@@ -1923,6 +2004,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsStripe: {
@@ -2070,6 +2178,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -2230,6 +2365,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -2456,6 +2618,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsPayouts: {
@@ -2607,6 +2796,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -2779,6 +2995,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsServicesServiceIdPricing: {
@@ -2927,6 +3170,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -3103,6 +3373,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsBookingsBookingIdPayment: {
@@ -3253,6 +3550,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -3529,6 +3853,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     postClinicsClientsClientIdPaymentMethodsSetup: {
@@ -3741,6 +4092,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "stripe_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -3969,6 +4347,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     deleteClinicsClientsClientIdPaymentMethodsPaymentMethodId: {
@@ -4184,6 +4589,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsPayments: {
@@ -4350,6 +4782,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsPaymentsPaymentId: {
@@ -4498,6 +4957,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -4712,6 +5198,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "stripe_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -4976,6 +5489,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsReportsPayments: {
@@ -5143,6 +5683,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsEvents: {
@@ -5296,6 +5863,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -5535,6 +6129,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsMembershipPlans: {
@@ -5684,6 +6305,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -5846,6 +6494,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -6122,6 +6797,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsMemberships: {
@@ -6286,6 +6988,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
     };
     getClinicsMembershipsMembershipId: {
@@ -6436,6 +7165,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "internal_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */
@@ -6658,6 +7414,33 @@ export interface operations {
                              * @enum {string}
                              */
                             code: "stripe_error";
+                            /** @description For a person. */
+                            message: string;
+                            /** @description The same as the `x-request-id` header. */
+                            requestId: string;
+                            /** @description For `validation_failed`: the field at fault. */
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    /** @description The request id: quote it to join a frontend error to the log line of the request. */
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable: branch on it.
+                             * @enum {string}
+                             */
+                            code: "service_unavailable";
                             /** @description For a person. */
                             message: string;
                             /** @description The same as the `x-request-id` header. */

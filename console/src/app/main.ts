@@ -6,6 +6,7 @@ import { connectScreen } from './screens/connect.ts';
 import { eventsScreen } from './screens/events.ts';
 import { healthScreen } from './screens/health.ts';
 import { membershipsScreen } from './screens/memberships.ts';
+import { operationsScreen } from './screens/operations.ts';
 import { paymentsScreen } from './screens/payments.ts';
 import { payoutsScreen } from './screens/payouts.ts';
 import { pricingScreen } from './screens/pricing.ts';
@@ -24,6 +25,7 @@ const screens: readonly Screen[] = [
   eventsScreen,
   healthScreen,
   membershipsScreen,
+  operationsScreen,
 ];
 
 const main = document.getElementById('screen') as HTMLElement;

@@ -27,7 +27,7 @@ export interface RouteContract {
   responses: Readonly<Partial<Record<200 | 201 | 202 | 204, ResponseContract>>>;
   /**
    * The error codes this route answers with besides those every route of its kind may (a `/v1` route:
-   * `validation_failed`, `unauthorized`, `forbidden`, `internal_error`).
+   * `validation_failed`, `unauthorized`, `forbidden`, `internal_error`, `service_unavailable`).
    */
   errors: readonly ErrorCode[];
 }
