@@ -67,7 +67,7 @@ async function issueToken(readBody: () => Promise<Buffer | undefined>): Promise<
 }
 
 /** The queues of the local stack, for the console's operations view. */
-export interface LocalQueues extends QueueStatusSource {}
+export type LocalQueues = QueueStatusSource;
 
 const redrivePath = /^\/_local\/queues\/([\w-]+)\/redrive$/;
 

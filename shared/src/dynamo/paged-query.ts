@@ -128,3 +128,30 @@ export async function queryPage<T>(
     startKey = output.LastEvaluatedKey;
   }
 }
+
+/**
+ * Every item of a partition whose sort key starts with `prefix`, all pages read: for small, bounded sets (a clinic's
+ * plans, a client's memberships), never for a history.
+ */
+export async function queryAllWithPrefix(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output: QueryCommandOutput = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}

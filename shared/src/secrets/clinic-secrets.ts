@@ -56,10 +56,6 @@ export function activeWebhookSecrets(modeSecrets: ModeSecrets, now: Date): strin
     .map((entry) => entry.secret);
 }
 
-export function secretsForMode(secrets: ClinicSecrets | undefined, mode: Mode): ModeSecrets | undefined {
-  return secrets?.[mode];
-}
-
 /**
  * The one way to find a clinic's Stripe keys for a mode: its connection, or 409 `stripe_not_connected` (an API
  * answers it; a worker retries, since a connection may be on its way).

@@ -4,10 +4,9 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { membershipKeys, putIfModeAndVersion, queryPage } from '@basis/shared';
+import { membershipKeys, putIfModeAndVersion, queryAllWithPrefix, queryPage } from '@basis/shared';
 import {
   ConcurrentMembershipUpdateError,
   type MembershipRecord,
@@ -101,23 +100,12 @@ export function dynamoMembershipStore(doc: DynamoDBDocumentClient, tableName: st
     },
 
     async ofClient(clinicId, mode, clientId) {
-      const pointers: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const output = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: {
-              ':pk': membershipKeys.primary(clinicId, mode, '').pk,
-              ':prefix': membershipKeys.ofClientPrefix(mode, clientId),
-            },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        pointers.push(...(output.Items ?? []));
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
+      const pointers = await queryAllWithPrefix(
+        doc,
+        tableName,
+        membershipKeys.primary(clinicId, mode, '').pk,
+        membershipKeys.ofClientPrefix(mode, clientId),
+      );
       const records: MembershipRecord[] = [];
       for (let start = 0; start < pointers.length; start += 100) {
         let keys = pointers

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { membershipKeys, putIfModeAndVersion } from '@basis/shared';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { membershipKeys, putIfModeAndVersion, queryAllWithPrefix } from '@basis/shared';
 import { planRecordSchema } from '../domain/plan.ts';
 import type { PlanStore } from '../ports.ts';
 
@@ -17,23 +17,12 @@ export function dynamoPlanStore(doc: DynamoDBDocumentClient, tableName: string):
       return output.Item ? planRecordSchema.parse(output.Item) : undefined;
     },
     async list(clinicId, mode) {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const output = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: {
-              ':pk': membershipKeys.plan(clinicId, mode, '').pk,
-              ':prefix': membershipKeys.planPrefix(mode),
-            },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        items.push(...(output.Items ?? []));
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAllWithPrefix(
+        doc,
+        tableName,
+        membershipKeys.plan(clinicId, mode, '').pk,
+        membershipKeys.planPrefix(mode),
+      );
       return items.map((item) => planRecordSchema.parse(item));
     },
     save: (plan, expectedVersion) =>
