@@ -1,6 +1,11 @@
-import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  type Projection,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type QueueName, queueNames, queues, table } from '@basis/shared';
+import { type IndexProjection, type QueueName, queueNames, queues, table } from '@basis/shared';
 
 export interface ProvisionedQueue {
   url: string;
@@ -12,6 +17,13 @@ export interface ProvisionedQueue {
 export interface QueueOverrides {
   /** Tests shorten this so that a failed message comes back in a second rather than minutes. */
   visibilityTimeoutSeconds?: number;
+}
+
+/** The index's projection as DynamoDB's CreateTable takes it. */
+function projectionOf(projection: IndexProjection): Projection {
+  return projection.type === 'INCLUDE'
+    ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.attributes] }
+    : { ProjectionType: projection.type };
 }
 
 /** Creates the single table as the stack does: the same keys, indexes and TTL attribute, from the topology. */
@@ -36,7 +48,7 @@ export async function createTable(dynamo: DynamoDBClient, tableName: string): Pr
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projectionOf(index.projection),
       })),
     }),
   );

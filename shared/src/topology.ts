@@ -456,13 +456,65 @@ export function findRoute(key: string): RouteDefinition | undefined {
   return httpRoutes.find((route) => routeKey(route) === key);
 }
 
-/** The single DynamoDB table: generic key names so that every entity shares it. */
+/**
+ * What a GSI copies from the table: every attribute (`ALL`), only the keys (`KEYS_ONLY`: its reader fetches the
+ * items it needs), or the keys plus `attributes` (`INCLUDE`). An index write happens whenever a projected attribute
+ * changes, so an index projects only what its readers use.
+ */
+export type IndexProjection =
+  | { type: 'ALL' }
+  | { type: 'KEYS_ONLY' }
+  | { type: 'INCLUDE'; attributes: readonly string[] };
+
+/** One GSI of the single table. */
+export interface TableIndex {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  projection: IndexProjection;
+}
+
+/**
+ * The single DynamoDB table: generic key names so that every entity shares it. One index per access pattern
+ * (docs/architecture.md, "The table"):
+ * - `gsi1` (ALL): payouts, memberships by date; a customer's cards.
+ * - `gsi2` (KEYS_ONLY): payments by date (the admin list), read by Query then BatchGet.
+ * - `gsi3` (KEYS_ONLY): a client's payments by date.
+ * - `gsi4` (INCLUDE, sparse): the payments report: payments where they succeeded or failed, refunds where they
+ *   succeeded, disputes under their payment's success, with only what the report sums.
+ */
 export const table = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
-} as const;
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: { type: 'ALL' } },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: { type: 'KEYS_ONLY' } },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: { type: 'KEYS_ONLY' } },
+    {
+      name: 'gsi4',
+      partitionKey: 'gsi4pk',
+      sortKey: 'gsi4sk',
+      projection: {
+        type: 'INCLUDE',
+        attributes: [
+          'entityType',
+          'paymentId',
+          'amount',
+          'currency',
+          'status',
+          'paymentAmount',
+          'refundedAfter',
+        ],
+      },
+    },
+  ],
+} as const satisfies {
+  partitionKey: string;
+  sortKey: string;
+  ttlAttribute: string;
+  indexes: readonly TableIndex[];
+};
 
 /** Limits the webhook endpoint enforces before it reads a body. */
 export const webhookLimits = {

@@ -3,13 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import type { LocalStack } from '../../local/src/local-stack.ts';
 import { dynamoPaymentStore } from '../../services/payments/src/adapters/dynamo-payment-store.ts';
-import type { PaymentRecord, PaymentStatus } from '../../services/payments/src/domain/payment.ts';
+import type {
+  DisputeEntry,
+  PaymentRecord,
+  PaymentStatus,
+  RefundEntry,
+} from '../../services/payments/src/domain/payment.ts';
+import { changePayment } from '../../services/payments/src/use-cases/update-payment.ts';
 import { apiClient, typedClient } from '../support/clinic-api.ts';
 import { startTestStack } from '../support/test-stack.ts';
 
 const clinicId = 'clinic_report';
 let stack: LocalStack;
-let payments: PaymentRecord[];
+/** A generated payment with the refunds and disputes it is seeded with (items of their own in the table). */
+type Seeded = PaymentRecord & { refunds: RefundEntry[]; disputes: DisputeEntry[] };
+let payments: Seeded[];
 
 const statuses: PaymentStatus[] = ['succeeded', 'succeeded', 'succeeded', 'failed', 'canceled', 'processing'];
 const currencies = ['usd', 'eur', 'jpy'];
@@ -17,7 +25,7 @@ const start = Date.parse('2026-03-01T00:00:00Z');
 const span = 40 * 86_400_000;
 
 /** A few hundred payments with random dates, currencies, statuses, refunds and disputes, written as the workers would. */
-function generate(count: number): PaymentRecord[] {
+function generate(count: number): Seeded[] {
   const rng = fc.sample(
     fc.record({
       offset: fc.integer({ min: 0, max: span }),
@@ -75,6 +83,8 @@ function generate(count: number): PaymentRecord[] {
       chargeId: null,
       failure: null,
       amountRefunded: refunded,
+      amountRefundPending: 0,
+      recentRefundAsks: [],
       refunds,
       disputes:
         spec.disputed && spec.status === 'succeeded'
@@ -116,10 +126,10 @@ function expected(from: string, to: string) {
     .map((currency) => {
       const mine = payments.filter((p) => p.currency === currency);
       const succeeded = mine.filter((p) => p.status === 'succeeded' && inWindow(p.statusSource.created));
-      const refundsIn = (p: PaymentRecord) =>
+      const refundsIn = (p: Seeded) =>
         p.refunds.filter((r) => r.status === 'succeeded' && inWindow(r.statusCreated));
       const refundedPayments = mine.filter((p) => p.status === 'succeeded' && refundsIn(p).length > 0);
-      const refundedByEnd = (p: PaymentRecord) =>
+      const refundedByEnd = (p: Seeded) =>
         p.refunds
           .filter((r) => r.status === 'succeeded' && iso(r.statusCreated) < to)
           .reduce((sum, r) => sum + r.amount, 0);
@@ -154,8 +164,32 @@ beforeAll(async () => {
   stack = await startTestStack({ now: () => new Date('2026-03-15T12:00:00Z') });
   payments = generate(300);
   const store = dynamoPaymentStore(stack.doc, stack.tableName);
+  // Written as the workers would: the payment, then each refund with the payment's totals in the order they
+  // succeeded (the report's facts are filled in by the write path), then its disputes.
+  const seed = async ({ refunds, disputes, ...payment }: Seeded) => {
+    await store.save({ ...payment, amountRefunded: 0 }, undefined);
+    let refundedSoFar = 0;
+    const inOrder = [...refunds].sort((a, b) => a.statusCreated - b.statusCreated);
+    for (const refund of inOrder) {
+      if (refund.status === 'succeeded') refundedSoFar += refund.amount;
+      const moves = refund.status === 'succeeded';
+      await changePayment(store, clinicId, 'test', payment.paymentId, async (current) => ({
+        outcome: 'applied',
+        refunds: [{ ...refund, version: 1 }],
+        ...(moves && current
+          ? { payment: { ...current, amountRefunded: refundedSoFar, version: current.version + 1 } }
+          : {}),
+      }));
+    }
+    for (const dispute of disputes) {
+      await changePayment(store, clinicId, 'test', payment.paymentId, async () => ({
+        outcome: 'applied',
+        disputes: [{ ...dispute, version: 1 }],
+      }));
+    }
+  };
   for (let i = 0; i < payments.length; i += 25) {
-    await Promise.all(payments.slice(i, i + 25).map((p) => store.save(p, undefined)));
+    await Promise.all(payments.slice(i, i + 25).map(seed));
   }
 });
 afterAll(() => stack?.stop());
@@ -191,7 +225,7 @@ describe('the payments report', () => {
   });
 
   it('includes `from` and excludes `to`, in UTC, whatever offset the bounds are written in', async () => {
-    const boundary = payments.find((p) => p.status === 'succeeded') as PaymentRecord;
+    const boundary = payments.find((p) => p.status === 'succeeded') as Seeded;
     const from = iso(boundary.statusSource.created);
     const to = new Date(Date.parse(from) + 9 * 86_400_000).toISOString();
     const utc = await report(`mode=test&from=${from}&to=${to}`);

@@ -64,7 +64,7 @@ async function postSigned(event: unknown) {
 }
 
 function payment(paymentId: string) {
-  return dynamoPaymentStore(stack.doc, stack.tableName).get(clinicId, paymentId);
+  return dynamoPaymentStore(stack.doc, stack.tableName).get(clinicId, 'test', paymentId);
 }
 
 async function queueDepth(url: string): Promise<number> {

@@ -231,32 +231,35 @@ describe('refunds through HTTP against the simulator', () => {
       '../../services/payments/src/adapters/dynamo-payment-store.ts'
     );
     const store = dynamoPaymentStore(stack.doc, stack.tableName);
-    const record = await store.get(clinic.clinicId, paymentId);
+    const record = await store.get(clinic.clinicId, 'test', paymentId);
     if (!record) throw new Error('no record');
     const refundKey = 'rf_crashed';
     const idempotencyKey = `basis-refund-${clinic.clinicId}-${paymentId}-${refundKey}`;
-    await store.save(
-      {
-        ...record,
-        refunds: [
-          {
-            refundKey,
-            refundId: null,
-            amount: 1500,
-            status: 'pending',
-            reason: null,
-            failureReason: null,
-            idempotencyKey,
-            requestedBy: 'staff',
-            createdAt: new Date().toISOString(),
-            statusRank: 0,
-            statusCreated: Math.floor(Date.now() / 1000),
-          },
-        ],
-        version: record.version + 1,
+    await store.write({
+      clinicId: clinic.clinicId,
+      mode: 'test',
+      paymentId,
+      payment: {
+        record: { ...record, amountRefundPending: 1500, version: record.version + 1 },
+        expectedVersion: record.version,
       },
-      record.version,
-    );
+      refunds: [
+        {
+          refundKey,
+          refundId: null,
+          amount: 1500,
+          status: 'pending',
+          reason: null,
+          failureReason: null,
+          idempotencyKey,
+          requestedBy: 'staff',
+          createdAt: new Date().toISOString(),
+          statusRank: 0,
+          statusCreated: Math.floor(Date.now() / 1000),
+          version: 1,
+        },
+      ],
+    });
     const made = await clinic.stripe.refunds.create(
       {
         payment_intent: paymentId,

@@ -1,7 +1,19 @@
-import { table } from '@basis/shared';
+import { type IndexProjection, table } from '@basis/shared';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+
+/** The index's projection as the CDK's `addGlobalSecondaryIndex` takes it. */
+function projectionOf(projection: IndexProjection) {
+  switch (projection.type) {
+    case 'ALL':
+      return { projectionType: ProjectionType.ALL };
+    case 'KEYS_ONLY':
+      return { projectionType: ProjectionType.KEYS_ONLY };
+    case 'INCLUDE':
+      return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.attributes] };
+  }
+}
 
 /**
  * The single table, generated from `table` in the topology: string keys, its GSIs, TTL, on-demand capacity,
@@ -26,6 +38,7 @@ export class BasisTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...projectionOf(index.projection),
       });
     }
   }

@@ -164,8 +164,11 @@ function memoryPayments() {
   let writes = 0;
   const port: PaymentRecords = {
     get: async () => undefined,
+    find: async () => undefined,
+    refund: async () => undefined,
     ensureRecorded: async () => undefined,
     update: async () => 'stale',
+    change: async () => 'stale',
     linkPayout: async () => {},
     async linkInvoice(_clinic, _mode, paymentId, link) {
       const current = links.get(paymentId);

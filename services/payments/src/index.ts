@@ -7,14 +7,17 @@ export { buildClientCustomers, buildPaymentRecords, buildPaymentsApi, buildPayme
 export {
   appliedEventMemory,
   type DisputeEntry,
+  type DisputeRecord,
   type PaymentRecord,
   type PaymentStatus,
   paymentStatuses,
+  type RecentRefundAsk,
   type RefundEntry,
+  type RefundRecord,
   type RefundStatus,
   refundStatuses,
 } from './domain/payment.ts';
 export type { StripePaymentIntent } from './domain/payment-intent-event.ts';
 export { paymentsContracts } from './payments-contract.ts';
-export type { ClientCustomers, PaymentRecords } from './ports.ts';
-export type { PaymentDecisionResult } from './use-cases/update-payment.ts';
+export type { ClientCustomers, PaymentChildReader, PaymentRecords, PaymentStore } from './ports.ts';
+export type { PaymentChangeDecision, PaymentDecisionResult } from './use-cases/update-payment.ts';

@@ -83,12 +83,18 @@ export const paymentsRoutes: Readonly<Record<string, Route>> = {
     jsonResponse(200, await listPayments(deps, caller, caller.clinicId, event.queryStringParameters)),
   'GET /v1/clinics/{clinicId}/payments/{paymentId}': async (deps, { event, caller }) => {
     const paymentId = pathParameter(event, 'paymentId');
-    const record = await deps.payments.get(caller.clinicId, paymentId);
+    // The route names no mode: both modes' item collections are read (one Query each, in parallel); Stripe's ids
+    // are unique across modes, and should both exist the live one is shown.
+    const [live, test] = await Promise.all([
+      deps.payments.slice(caller.clinicId, 'live', paymentId),
+      deps.payments.slice(caller.clinicId, 'test', paymentId),
+    ]);
+    const slice = live ?? test;
     // A client sees only their own payments; anyone else's is as good as absent.
-    if (!record || (caller.role === 'client' && record.clientId !== caller.clientId)) {
+    if (!slice || (caller.role === 'client' && slice.payment.clientId !== caller.clientId)) {
       throw new NotFoundError('payment_not_found', `No payment ${paymentId} in this clinic.`);
     }
-    return jsonResponse(200, toPaymentView(record));
+    return jsonResponse(200, toPaymentView(slice.payment, slice));
   },
   'POST /v1/clinics/{clinicId}/payments/{paymentId}/cancel': async (deps, { event, caller }) =>
     jsonResponse(

@@ -2,10 +2,17 @@ import type { EventLedger, EventOutcome, Logger, Mode, ModeSecrets, SecretStore 
 import type Stripe from 'stripe';
 import type { BookingPayment } from './domain/booking-payment.ts';
 import type { CardRecord, CardReference, CustomerRecord } from './domain/customer.ts';
-import type { PaymentRecord, PaymentStatus } from './domain/payment.ts';
+import type {
+  DisputeRecord,
+  PaymentRecord,
+  PaymentSlice,
+  PaymentStatus,
+  RefundRecord,
+} from './domain/payment.ts';
 import type { StripePaymentIntent } from './domain/payment-intent-event.ts';
+import type { ReportEntry, ReportWindow } from './domain/payments-report.ts';
 import type { Pricing } from './domain/pricing.ts';
-import type { PaymentDecisionResult } from './use-cases/update-payment.ts';
+import type { PaymentChangeDecision, PaymentDecisionResult } from './use-cases/update-payment.ts';
 export interface BookingPaymentStore {
   get(clinicId: string, mode: Mode, bookingId: string): Promise<BookingPayment | undefined>;
   /** Claims the booking (new, or released); answers false when another request already did. */
@@ -54,17 +61,58 @@ export interface PaymentListQuery {
   cursor?: string;
 }
 
-/** The port for payment records. */
+/**
+ * One write of a payment's item collection: the payment item (conditional on `expectedVersion`), and refund and
+ * dispute items (each conditional on the version before its own, `version - 1`, or on being new at version 1); all
+ * also on the mode. One item is one conditional PutItem, more are one TransactWriteItems (at most 100).
+ */
+export interface PaymentWrite {
+  clinicId: string;
+  mode: Mode;
+  paymentId: string;
+  payment?: { record: PaymentRecord; expectedVersion: number | undefined };
+  refunds?: RefundRecord[];
+  disputes?: DisputeRecord[];
+}
+
+/**
+ * The port for payment records. A payment is keyed by clinic, mode and id: a read or write of one mode never finds
+ * the other's record.
+ */
 export interface PaymentStore {
-  get(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
-  /** Newest first, through the by-date index. */
+  /** The payment item alone (strongly consistent GetItem), with its `version`. */
+  get(clinicId: string, mode: Mode, paymentId: string): Promise<PaymentRecord | undefined>;
+  /** The payment of either mode, for routes that name no mode (a BatchGet of both keys; live first). */
+  find(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
+  /** The payment with its refunds and disputes: one Query on its item collection. */
+  slice(clinicId: string, mode: Mode, paymentId: string): Promise<PaymentSlice | undefined>;
+  refund(
+    clinicId: string,
+    mode: Mode,
+    paymentId: string,
+    refundKey: string,
+  ): Promise<RefundRecord | undefined>;
+  dispute(
+    clinicId: string,
+    mode: Mode,
+    paymentId: string,
+    disputeId: string,
+  ): Promise<DisputeRecord | undefined>;
+  /**
+   * Newest first: a client's through gsi3 when `clientId` is set, else the clinic's through gsi2 (keys only), the
+   * page's items then read in one BatchGet; `status` and `clientId` are applied after it, so a page may be short.
+   */
   list(
     clinicId: string,
     mode: Mode,
     query: PaymentListQuery,
   ): Promise<{ items: PaymentRecord[]; nextCursor: string | null }>;
-  /** Writes the record if the stored version is still `expectedVersion` (undefined: it must not exist yet). */
+  /** The report entries filed in `[from, to)`: one Query on gsi4, all pages, nothing outside the window. */
+  report(clinicId: string, mode: Mode, window: ReportWindow): Promise<ReportEntry[]>;
+  /** Writes the payment item if the stored version is still `expectedVersion` (undefined: it must not exist yet). */
   save(record: PaymentRecord, expectedVersion: number | undefined): Promise<void>;
+  /** Writes a payment and its children together; `ConcurrentUpdateError` when any condition fails. */
+  write(change: PaymentWrite): Promise<void>;
 }
 
 export interface PricingStore {
@@ -143,12 +191,27 @@ export interface ApplyPaymentEventDeps {
   now: () => Date;
 }
 
+/** Reads of a payment's refunds and disputes, for a change's decision (strongly consistent GetItems). */
+export interface PaymentChildReader {
+  refund(refundKey: string): Promise<RefundRecord | undefined>;
+  dispute(disputeId: string): Promise<DisputeRecord | undefined>;
+}
+
 /**
  * What payments offers the contexts that change a payment without owning it (refunds and disputes, which live in
- * the payment's item; payouts, which link it). They go through this port, never through the table.
+ * the payment's item collection; payouts and memberships, which link it). They go through this port, never through
+ * the table. Every method names the mode: a payment of one mode is never found, nor changed, through the other.
  */
 export interface PaymentRecords {
-  get(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
+  get(clinicId: string, mode: Mode, paymentId: string): Promise<PaymentRecord | undefined>;
+  /** The payment of either mode, for a route that names none (a refund request). */
+  find(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
+  refund(
+    clinicId: string,
+    mode: Mode,
+    paymentId: string,
+    refundKey: string,
+  ): Promise<RefundRecord | undefined>;
   /**
    * The stored payment, recorded first from Stripe when a refund, dispute or payout arrives before any event of
    * its payment (or for a payment made in the Dashboard). Undefined when the payment belongs to another clinic on
@@ -161,11 +224,23 @@ export interface PaymentRecords {
    */
   update(
     clinicId: string,
+    mode: Mode,
     paymentId: string,
     decide: (current: PaymentRecord | undefined) => Promise<PaymentDecisionResult>,
   ): Promise<EventOutcome>;
+  /**
+   * A change of refunds or disputes: read the payment (and, through `read`, the children the decision needs),
+   * decide, write what the decision names in one write (a transaction when the payment changes too: money moved),
+   * each item conditional on its version; a lost race is decided again. Report facts (gsi4) are filled in here.
+   */
+  change(
+    clinicId: string,
+    mode: Mode,
+    paymentId: string,
+    decide: (current: PaymentRecord | undefined, read: PaymentChildReader) => Promise<PaymentChangeDecision>,
+  ): Promise<EventOutcome>;
   /** Links a payment to the payout that paid it out; no write when it already is. */
-  linkPayout(clinicId: string, paymentId: string, payoutId: string): Promise<void>;
+  linkPayout(clinicId: string, mode: Mode, paymentId: string, payoutId: string): Promise<void>;
   /**
    * Marks a payment as the one that paid a membership invoice (`membershipId` sub_…, `invoiceId` in_…, and the
    * client, since Stripe's invoice PaymentIntents carry no metadata). The payment is recorded from Stripe first when

@@ -45,7 +45,7 @@ describe('applying a payment event against DynamoDB Local', () => {
     for (let i = 0; i < 5; i++) outcomes.push(await applyPaymentEvent(deps, delivery));
     expect(outcomes).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
     expect(counter.writes()).toBe(1);
-    expect((await payments.get('clinic_apply', 'pi_dup'))?.version).toBe(1);
+    expect((await payments.get('clinic_apply', 'test', 'pi_dup'))?.version).toBe(1);
   });
 
   it('costs no write for a stale event', async () => {
@@ -55,7 +55,7 @@ describe('applying a payment event against DynamoDB Local', () => {
       await applyPaymentEvent(deps, message('payment_intent.payment_failed', 'evt_f', 'pi_stale', 100)),
     ).toBe('stale');
     expect(counter.writes()).toBe(0);
-    expect((await payments.get('clinic_apply', 'pi_stale'))?.status).toBe('succeeded');
+    expect((await payments.get('clinic_apply', 'test', 'pi_stale'))?.status).toBe('succeeded');
   });
 
   it('settles concurrent deliveries of different events through conditional writes', async () => {
@@ -66,14 +66,14 @@ describe('applying a payment event against DynamoDB Local', () => {
       message('payment_intent.payment_failed', 'evt_c4', 'pi_race', 99),
     ];
     await Promise.all([...events, ...events].map((delivery) => applyPaymentEvent(deps, delivery)));
-    const record = await payments.get('clinic_apply', 'pi_race');
+    const record = await payments.get('clinic_apply', 'test', 'pi_race');
     expect(record?.status).toBe('succeeded');
     expect(record?.statusSource.eventId).toBe('evt_c3');
   });
 
   it('rejects a write whose expected version is no longer stored', async () => {
     await applyPaymentEvent(deps, message('payment_intent.processing', 'evt_v1', 'pi_version', 100));
-    const record = await payments.get('clinic_apply', 'pi_version');
+    const record = await payments.get('clinic_apply', 'test', 'pi_version');
     if (!record) throw new Error('record missing');
     await expect(payments.save({ ...record, version: 2 }, 0)).rejects.toThrow(/changed while/);
     await expect(payments.save({ ...record, version: 1 }, undefined)).rejects.toThrow(/changed while/);
@@ -139,6 +139,6 @@ describe('one Stripe account connected by two clinics', () => {
     const object = foreign.event.data.object as Record<string, unknown>;
     object.metadata = { clinic_id: 'clinic_other', booking_id: 'bk_x' };
     expect(await applyPaymentEvent(deps, foreign)).toBe('ignored');
-    expect(await payments.get('clinic_apply', 'pi_foreign')).toBeUndefined();
+    expect(await payments.get('clinic_apply', 'test', 'pi_foreign')).toBeUndefined();
   });
 });

@@ -204,9 +204,9 @@ async function expectReconciled(payoutId: string, suffix: string) {
     stored?.items.find((item) => item.paymentId === paymentId && item.type === 'charge');
   expect(byPayment(`pi_${suffix}_1`)).toMatchObject({ matched: true, bookingId: `bk_pi_${suffix}_1` });
   expect(byPayment(`pi_${suffix}_3`)).toMatchObject({ matched: false, bookingId: null, chargeId: 'ch_3' });
-  expect((await payments.get(clinicId, `pi_${suffix}_1`))?.payoutId).toBe(payoutId);
-  expect((await payments.get(clinicId, `pi_${suffix}_2`))?.payoutId).toBe(payoutId);
-  expect(await payments.get(clinicId, `pi_${suffix}_3`)).toBeUndefined();
+  expect((await payments.get(clinicId, 'test', `pi_${suffix}_1`))?.payoutId).toBe(payoutId);
+  expect((await payments.get(clinicId, 'test', `pi_${suffix}_2`))?.payoutId).toBe(payoutId);
+  expect(await payments.get(clinicId, 'test', `pi_${suffix}_3`)).toBeUndefined();
 }
 
 describe('reconciling a payout against DynamoDB Local', () => {
@@ -363,7 +363,7 @@ describe('the payouts worker', () => {
       status: 'paid',
       reconciliation: { status: 'completed', itemCount: 5 },
     });
-    expect((await payments.get(clinicId, 'pi_worker_1'))?.payoutId).toBe(payoutId);
+    expect((await payments.get(clinicId, 'test', 'pi_worker_1'))?.payoutId).toBe(payoutId);
 
     counter.reset();
     const again = await worker(

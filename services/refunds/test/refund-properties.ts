@@ -2,12 +2,8 @@ import { deepStrictEqual } from 'node:assert/strict';
 import fc from 'fast-check';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
 import type { OrderProperty } from '../../payments/test/payment-intent-properties.ts';
-import {
-  applyDisputeFact,
-  applyRefundFact,
-  type DisputeFact,
-  type RefundFact,
-} from '../src/domain/refunds.ts';
+import type { DisputeFact, RefundFact } from '../src/domain/refunds.ts';
+import { bookOf, refundsOf, withDisputeFact, withRefundFact } from './refund-book.ts';
 
 /**
  * The refunds worker's order and repetition independence (refund facts and dispute facts applied to a payment), as
@@ -77,10 +73,17 @@ export const refundProperties: readonly OrderProperty[] = [
         },
       ];
       const apply = (order: readonly RefundFact[]) => {
-        let record = succeededPayment();
-        for (const fact of order) record = applyRefundFact(record, fact) ?? record;
-        const refunds = [...record.refunds].sort((a, b) => a.refundKey.localeCompare(b.refundKey));
-        return { amountRefunded: record.amountRefunded, refunds };
+        let book = bookOf(succeededPayment());
+        for (const fact of order) book = withRefundFact(book, fact);
+        const refunds = refundsOf(book).sort((a, b) => a.refundKey.localeCompare(b.refundKey));
+        // The payment's aggregates always equal what its refund items hold.
+        const sum = (status: string) =>
+          refunds
+            .filter((refund) => refund.status === status)
+            .reduce((total, refund) => total + refund.amount, 0);
+        deepStrictEqual(book.payment.amountRefunded, sum('succeeded'));
+        deepStrictEqual(book.payment.amountRefundPending, sum('pending'));
+        return { amountRefunded: book.payment.amountRefunded, refunds };
       };
       const reference = apply(facts);
       deepStrictEqual(reference.amountRefunded, 1700);
@@ -106,9 +109,9 @@ export const refundProperties: readonly OrderProperty[] = [
         { ...disputeBase, status: 'lost', factCreated: 300 },
       ];
       const apply = (order: readonly DisputeFact[]) => {
-        let record = succeededPayment();
-        for (const fact of order) record = applyDisputeFact(record, fact) ?? record;
-        return record.disputes;
+        let book = bookOf(succeededPayment());
+        for (const fact of order) book = withDisputeFact(book, fact);
+        return [...book.disputes.values()];
       };
       const reference = apply(facts);
       deepStrictEqual(reference.length, 1);

@@ -13,13 +13,10 @@ import type Stripe from 'stripe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/src/lambda-context.ts';
 import { emfDuring, emfMetrics } from '../../../test/support/emf.ts';
+import { memoryPaymentStore } from '../../../test/support/memory-payment-store.ts';
 import { succeededPayment } from '../../../test/support/payment-record.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
-import {
-  ConcurrentUpdateError,
-  type PaymentRecord,
-  type RefundEntry,
-} from '../../payments/src/domain/payment.ts';
+import type { PaymentRecord, PaymentSlice, RefundEntry } from '../../payments/src/domain/payment.ts';
 import type { PaymentStore } from '../../payments/src/ports.ts';
 import { paymentRecords } from '../../payments/src/use-cases/payment-records.ts';
 import type { RefundsDeps, RefundsGateway } from '../src/ports.ts';
@@ -32,19 +29,12 @@ const now = () => new Date('2026-11-26T12:00:00Z');
 
 const succeeded = succeededPayment({ amount: 5000, serviceId: null, clientId: null });
 
-/** A payment store in memory, with the same versioned-write contract as the DynamoDB one. */
-function memoryPayments(initial: PaymentRecord, journal: string[]): PaymentStore {
-  let stored = initial;
-  return {
-    get: async () => structuredClone(stored),
-    list: async () => ({ items: [stored], nextCursor: null }),
-    save: async (record, expectedVersion) => {
-      if (expectedVersion !== stored.version) throw new ConcurrentUpdateError(record.paymentId);
-      journal.push(`save v${record.version}`);
-      stored = structuredClone(record);
-    },
-  };
+/** A payment store in memory around one payment, with the same versioned-write contract as the DynamoDB one. */
+function memoryPayments(initial: PaymentSlice, journal: string[]): PaymentStore {
+  return memoryPaymentStore(() => initial, journal);
 }
+
+const sliceOf = (payment: PaymentRecord): PaymentSlice => ({ payment, refunds: [], disputes: [] });
 
 /** A secret store that always answers one connection (the key `sk_test_<suffix>`). */
 function fixedSecrets(suffix: string): SecretStore {
@@ -88,7 +78,11 @@ describe('a refund request when Stripe does not answer', () => {
     };
     const secrets = fixedSecrets('testclinic0001');
     const deps: RefundsDeps = {
-      payments: paymentRecords({ payments: memoryPayments(succeeded, journal), stripe: notNeeded, now }),
+      payments: paymentRecords({
+        payments: memoryPayments(sliceOf(succeeded), journal),
+        stripe: notNeeded,
+        now,
+      }),
       secrets,
       freshSecrets: secrets,
       refunds: gateway,
@@ -146,11 +140,12 @@ describe('a refund request when Stripe does not answer', () => {
     expect(counted).toEqual([
       { name: 'RefundStuckPending', metadata: { clinicId: 'clinic_1', paymentId: 'pi_1' } },
     ]);
-    const payment = await deps.payments.get('clinic_1', 'pi_1');
-    expect(payment?.refunds).toEqual([
+    const payment = await deps.payments.get('clinic_1', 'test', 'pi_1');
+    expect(await deps.payments.refund('clinic_1', 'test', 'pi_1', 'rf_fixed')).toEqual(
       expect.objectContaining({ refundKey: 'rf_fixed', refundId: 're_made_once', status: 'succeeded' }),
-    ]);
+    );
     expect(payment?.amountRefunded).toBe(1200);
+    expect(payment?.amountRefundPending).toBe(0);
     expect(new Set(calls.map((call) => call.idempotencyKey)).size).toBe(1);
     // A second delivery of the reconcile message finds nothing left to do, and counts nothing.
     expect(await reconcileRefund(deps, queued[0])).toBe('stale');
@@ -159,10 +154,12 @@ describe('a refund request when Stripe does not answer', () => {
 });
 
 /** A refund written pending whose Stripe answer was lost: no refund id a minute later. */
-const lostAnswer: PaymentRecord = {
-  ...succeeded,
+const lostAnswer: PaymentSlice = {
+  payment: { ...succeeded, amountRefundPending: 1000 },
+  disputes: [],
   refunds: [
     {
+      version: 1,
       refundKey: 'rf_lost',
       refundId: null,
       amount: 1000,
@@ -243,19 +240,11 @@ describe('a refund the reconciler finds still pending', () => {
 
 /** Deps around one payment whose stored state the test controls read by read. */
 function depsAround(
-  reads: () => PaymentRecord,
+  reads: () => PaymentSlice,
   journal: string[],
   overrides: Partial<RefundsDeps> = {},
 ): RefundsDeps {
-  let stored: PaymentRecord | undefined;
-  const payments: PaymentStore = {
-    get: async () => structuredClone(stored ?? reads()),
-    list: async () => ({ items: [], nextCursor: null }),
-    save: async (record) => {
-      journal.push(`save v${record.version}`);
-      stored = structuredClone(record);
-    },
-  };
+  const payments = memoryPaymentStore(reads, journal);
   const secrets = fixedSecrets('testclinic0001');
   return {
     payments: paymentRecords({ payments, stripe: notNeeded, now }),
@@ -297,11 +286,17 @@ describe('the race path: room for a refund appears only on a re-read', () => {
     statusRank: 0,
     statusCreated: 1_800_000_000,
   };
-  const held: PaymentRecord = { ...succeeded, refunds: [holding] };
-  const released: PaymentRecord = {
-    ...held,
-    version: held.version + 1,
-    refunds: [{ ...holding, status: 'failed', failureReason: 'stripe_key_rejected', statusRank: 2 }],
+  const held: PaymentSlice = {
+    payment: { ...succeeded, amountRefundPending: 5000 },
+    refunds: [{ ...holding, version: 1 }],
+    disputes: [],
+  };
+  const released: PaymentSlice = {
+    payment: { ...held.payment, amountRefundPending: 0, version: held.payment.version + 1 },
+    refunds: [
+      { ...holding, status: 'failed', failureReason: 'stripe_key_rejected', statusRank: 2, version: 2 },
+    ],
+    disputes: [],
   };
   const readsOf = () => {
     let count = 0;
@@ -364,7 +359,7 @@ describe('a refund after a re-connect made through another container', () => {
     expect((await cached.get('clinic_1'))?.test?.secretKey).toBe('sk_test_accountA0001');
 
     const keysUsed: string[] = [];
-    const deps = depsAround(() => succeeded, [], { secrets: cached, freshSecrets: store });
+    const deps = depsAround(() => sliceOf(succeeded), [], { secrets: cached, freshSecrets: store });
     deps.refunds = {
       createRefund: async (secretKey, input) => {
         keysUsed.push(secretKey);

@@ -1,9 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { Mode } from '../vocabulary.ts';
 
 /**
  * Key design of the single table (see docs/architecture.md):
- * - a payment:           pk CLINIC#<clinicId>  sk PAYMENT#<paymentId>
- *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYMENTS  gsi1sk <createdAt>#<paymentId>
+ * - a payment:           pk CLINIC#<clinicId>  sk PAYMENT#<mode>#<paymentId>
+ *   its refunds:         pk CLINIC#<clinicId>  sk PAYMENT#<mode>#<paymentId>#REFUND#<refundKeyDigest>
+ *   its disputes:        pk CLINIC#<clinicId>  sk PAYMENT#<mode>#<paymentId>#DISPUTE#<disputeId>
+ *   (one Query on sk between PAYMENT#<mode>#<paymentId> and PAYMENT#<mode>#<paymentId>#~ reads all three)
+ *   listed by date via   gsi2pk CLINIC#<clinicId>#<mode>#PAYMENTS  gsi2sk <createdAt>#<paymentId>   (KEYS_ONLY)
+ *   a client's, by date  gsi3pk CLINIC#<clinicId>#<mode>#CLIENT#<clientId>  gsi3sk <createdAt>#<paymentId>   (KEYS_ONLY)
+ *   the report window    gsi4pk CLINIC#<clinicId>#<mode>#REPORT  gsi4sk <time>#<payment|refund|dispute>#<id>
+ *                        (sparse, INCLUDE: a payment when it succeeded or failed, a refund when it succeeded, a
+ *                        dispute under its payment's success)
  * - a service's price:   pk CLINIC#<clinicId>  sk PRICING#<serviceId>
  * - a booking's payment: pk CLINIC#<clinicId>  sk BOOKING#<mode>#<bookingId>
  * - a client's customer: pk CLINIC#<clinicId>  sk CUSTOMER#<mode>#<accountId>#<clientId>
@@ -24,14 +32,51 @@ import type { Mode } from '../vocabulary.ts';
  * - a client's membership (pointer): pk CLINIC#<clinicId>  sk CLIENT_MEMBERSHIP#<mode>#<clientId>#<subscriptionId>
  * - a sign-up claim:     pk CLINIC#<clinicId>  sk SIGNUP#<mode>#<clientId>#<planId>
  */
+/** A refund key (an arbitrary header string) as a sort-key part: sha256 hex, first 32 characters. */
+export function refundKeyDigest(refundKey: string): string {
+  return createHash('sha256').update(refundKey).digest('hex').slice(0, 32);
+}
+
 export const paymentKeys = {
-  primary: (clinicId: string, paymentId: string) => ({
+  primary: (clinicId: string, mode: Mode, paymentId: string) => ({
     pk: `CLINIC#${clinicId}`,
-    sk: `PAYMENT#${paymentId}`,
+    sk: `PAYMENT#${mode}#${paymentId}`,
   }),
+  refund: (clinicId: string, mode: Mode, paymentId: string, refundKey: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `PAYMENT#${mode}#${paymentId}#REFUND#${refundKeyDigest(refundKey)}`,
+  }),
+  dispute: (clinicId: string, mode: Mode, paymentId: string, disputeId: string) => ({
+    pk: `CLINIC#${clinicId}`,
+    sk: `PAYMENT#${mode}#${paymentId}#DISPUTE#${disputeId}`,
+  }),
+  /** Sort-key bounds of a payment and its refunds and disputes: nothing else sorts between them (ids have no `#`). */
+  withChildren: (mode: Mode, paymentId: string) => ({
+    from: `PAYMENT#${mode}#${paymentId}`,
+    to: `PAYMENT#${mode}#${paymentId}#~`,
+  }),
+  byDatePartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#PAYMENTS`,
   byDate: (clinicId: string, mode: Mode, createdAt: string, paymentId: string) => ({
-    gsi1pk: `CLINIC#${clinicId}#${mode}#PAYMENTS`,
-    gsi1sk: `${createdAt}#${paymentId}`,
+    gsi2pk: `CLINIC#${clinicId}#${mode}#PAYMENTS`,
+    gsi2sk: `${createdAt}#${paymentId}`,
+  }),
+  byClientPartition: (clinicId: string, mode: Mode, clientId: string) =>
+    `CLINIC#${clinicId}#${mode}#CLIENT#${clientId}`,
+  byClient: (clinicId: string, mode: Mode, clientId: string, createdAt: string, paymentId: string) => ({
+    gsi3pk: `CLINIC#${clinicId}#${mode}#CLIENT#${clientId}`,
+    gsi3sk: `${createdAt}#${paymentId}`,
+  }),
+  reportPartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#REPORT`,
+  /** `time` is an ISO instant (UTC); entries sort by it, so a window is one `BETWEEN`. */
+  report: (
+    clinicId: string,
+    mode: Mode,
+    time: string,
+    kind: 'payment' | 'refund' | 'dispute',
+    id: string,
+  ) => ({
+    gsi4pk: `CLINIC#${clinicId}#${mode}#REPORT`,
+    gsi4sk: `${time}#${kind}#${id}`,
   }),
 };
 

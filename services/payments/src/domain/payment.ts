@@ -11,8 +11,12 @@ export const paymentStatuses = [
 ] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
-/** How many recent event ids a record remembers, to tell a duplicate delivery from a stale one. */
-export const appliedEventMemory = 20;
+/**
+ * How many recent event ids a record remembers, to tell a duplicate delivery from a stale one. Ordering does not
+ * depend on it (a redelivery older than these is judged by its rank and found stale: no write either); it only
+ * names the outcome. Kept small so the payment item stays under 1 KB (one write unit).
+ */
+export const appliedEventMemory = 8;
 
 export const refundStatuses = ['pending', 'succeeded', 'failed', 'canceled'] as const;
 export type RefundStatus = (typeof refundStatuses)[number];
@@ -57,6 +61,42 @@ export const disputeEntrySchema = z.object({
 });
 export type DisputeEntry = z.infer<typeof disputeEntrySchema>;
 
+/**
+ * A refund as stored: an item of its own in its payment's item collection, with its own version. `reportedAt`,
+ * `paymentAmount`, `refundedAfter` and `currency` are written once, when it succeeded (what the report reads
+ * through gsi4: the payment's amount and its `amountRefunded` right after this refund).
+ */
+export const refundRecordSchema = refundEntrySchema.extend({
+  version: z.number().int().positive(),
+  reportedAt: z.iso.datetime().optional(),
+  paymentAmount: z.number().int().optional(),
+  refundedAfter: z.number().int().optional(),
+  currency: z.string().optional(),
+});
+export type RefundRecord = z.infer<typeof refundRecordSchema>;
+
+/** A dispute as stored, an item of its own; `reportedAt` is its payment's success time (its gsi4 entry). */
+export const disputeRecordSchema = disputeEntrySchema.extend({
+  version: z.number().int().positive(),
+  reportedAt: z.iso.datetime().optional(),
+});
+export type DisputeRecord = z.infer<typeof disputeRecordSchema>;
+
+/**
+ * A keyless refund request of the last 30 seconds, kept on the payment so that the same click twice makes one
+ * refund without reading the payment's refunds. `status` follows the refund (every change of it moves money, so
+ * the payment item is written then anyway); `at` is epoch milliseconds. Pruned by time on every refund write.
+ */
+export const recentRefundAskSchema = z.object({
+  refundKey: z.string(),
+  requestedBy: z.string(),
+  requestedAmount: z.number().int().positive().nullable(),
+  reason: z.string().nullable(),
+  status: z.enum(refundStatuses),
+  at: z.number().int(),
+});
+export type RecentRefundAsk = z.infer<typeof recentRefundAskSchema>;
+
 /** The stored payment: Stripe ids, amounts and statuses, never card data or names. */
 export const paymentRecordSchema = z.object({
   clinicId: z.string(),
@@ -70,10 +110,12 @@ export const paymentRecordSchema = z.object({
   status: z.enum(paymentStatuses),
   chargeId: z.string().nullable(),
   failure: z.object({ code: z.string(), message: z.string() }).nullable(),
-  /** Sum of succeeded refunds (derived from `refunds` on every change). */
+  /** Sum of succeeded refunds (kept with every refund change that moves money, in the same transaction). */
   amountRefunded: z.number().int().nonnegative(),
-  refunds: z.array(refundEntrySchema).default([]),
-  disputes: z.array(disputeEntrySchema).default([]),
+  /** Sum of pending refunds: not refundable again until they succeed (then refunded) or fail (then refundable). */
+  amountRefundPending: z.number().int().nonnegative().default(0),
+  /** Keyless refund requests of the last 30 s (bounded, pruned by time): what the same-click dedup compares. */
+  recentRefundAsks: z.array(recentRefundAskSchema).default([]),
   payoutId: z.string().nullable(),
   /** The Subscription (`sub_…`) and Invoice (`in_…`) a membership payment paid; null for a booking payment. */
   membershipId: z.string().nullable().default(null),
@@ -94,6 +136,13 @@ export const paymentRecordSchema = z.object({
 
 export type PaymentRecord = z.infer<typeof paymentRecordSchema>;
 
+/** A payment with its refunds and disputes: what one Query on the payment's item collection reads. */
+export interface PaymentSlice {
+  payment: PaymentRecord;
+  refunds: RefundRecord[];
+  disputes: DisputeRecord[];
+}
+
 const isoInstant = z.iso
   .datetime()
   .meta({ description: 'ISO 8601, UTC.', example: '2026-11-29T18:20:22.000Z' });
@@ -112,32 +161,40 @@ export const paymentViewSchema = z
     chargeId: z.string().nullable(),
     amountRefunded: z.number().int().meta({ description: 'Sum of succeeded refunds (minor unit).' }),
     refundStatus: z.enum(['none', 'partial', 'full']),
-    refunds: z.array(
-      z
-        .object({
-          refundId: z.string().nullable().meta({ description: 'null until Stripe has answered.' }),
-          amount: z.number().int(),
-          status: z.enum(refundStatuses),
-          reason: z.string().nullable(),
-          failureReason: z.string().nullable(),
-          createdAt: isoInstant,
-        })
-        .meta({ id: 'PaymentRefund' }),
-    ),
-    disputes: z.array(
-      z
-        .object({
-          disputeId: z.string(),
-          amount: z.number().int(),
-          status: z
-            .string()
-            .meta({ description: "Stripe's dispute status, e.g. `needs_response`, `won`, `lost`." }),
-          reason: z.string().nullable(),
-          evidenceDueBy: isoInstant.nullable(),
-          createdAt: isoInstant,
-        })
-        .meta({ id: 'PaymentDispute' }),
-    ),
+    refunds: z
+      .array(
+        z
+          .object({
+            refundId: z.string().nullable().meta({ description: 'null until Stripe has answered.' }),
+            amount: z.number().int(),
+            status: z.enum(refundStatuses),
+            reason: z.string().nullable(),
+            failureReason: z.string().nullable(),
+            createdAt: isoInstant,
+          })
+          .meta({ id: 'PaymentRefund' }),
+      )
+      .optional()
+      .meta({
+        description: "On the payment's own GET only; lists carry `amountRefunded` and `refundStatus`.",
+      }),
+    disputes: z
+      .array(
+        z
+          .object({
+            disputeId: z.string(),
+            amount: z.number().int(),
+            status: z
+              .string()
+              .meta({ description: "Stripe's dispute status, e.g. `needs_response`, `won`, `lost`." }),
+            reason: z.string().nullable(),
+            evidenceDueBy: isoInstant.nullable(),
+            createdAt: isoInstant,
+          })
+          .meta({ id: 'PaymentDispute' }),
+      )
+      .optional()
+      .meta({ description: "On the payment's own GET only." }),
     failure: z.object({ code: z.string(), message: z.string() }).nullable(),
     payoutId: z.string().nullable(),
     membershipId: z.string().nullable().meta({ description: 'The Subscription, for a membership payment.' }),
@@ -149,8 +206,14 @@ export const paymentViewSchema = z
 
 export type PaymentView = z.infer<typeof paymentViewSchema>;
 
-/** The Payment of the HTTP contract (docs/api.md) for a stored payment. */
-export function toPaymentView(record: PaymentRecord): PaymentView {
+/**
+ * The Payment of the HTTP contract (docs/api.md) for a stored payment: with its refunds and disputes when they were
+ * read (the payment's own GET), without them in lists (which read no children).
+ */
+export function toPaymentView(
+  record: PaymentRecord,
+  children?: Pick<PaymentSlice, 'refunds' | 'disputes'>,
+): PaymentView {
   return {
     paymentId: record.paymentId,
     mode: record.mode,
@@ -163,22 +226,30 @@ export function toPaymentView(record: PaymentRecord): PaymentView {
     chargeId: record.chargeId,
     amountRefunded: record.amountRefunded,
     refundStatus: refundStatusOf(record),
-    refunds: record.refunds.map((refund) => ({
-      refundId: refund.refundId,
-      amount: refund.amount,
-      status: refund.status,
-      reason: refund.reason,
-      failureReason: refund.failureReason,
-      createdAt: refund.createdAt,
-    })),
-    disputes: record.disputes.map((dispute) => ({
-      disputeId: dispute.disputeId,
-      amount: dispute.amount,
-      status: dispute.status,
-      reason: dispute.reason,
-      evidenceDueBy: dispute.evidenceDueBy,
-      createdAt: dispute.createdAt,
-    })),
+    ...(children
+      ? {
+          refunds: [...children.refunds]
+            .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+            .map((refund) => ({
+              refundId: refund.refundId,
+              amount: refund.amount,
+              status: refund.status,
+              reason: refund.reason,
+              failureReason: refund.failureReason,
+              createdAt: refund.createdAt,
+            })),
+          disputes: [...children.disputes]
+            .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+            .map((dispute) => ({
+              disputeId: dispute.disputeId,
+              amount: dispute.amount,
+              status: dispute.status,
+              reason: dispute.reason,
+              evidenceDueBy: dispute.evidenceDueBy,
+              createdAt: dispute.createdAt,
+            })),
+        }
+      : {}),
     failure: record.failure,
     payoutId: record.payoutId,
     membershipId: record.membershipId,

@@ -92,50 +92,74 @@ export function statusTimeOf(payment: Pick<PaymentRecord, 'statusSource'>): stri
   return new Date(payment.statusSource.created * 1000).toISOString();
 }
 
-const within = (instant: string, window: ReportWindow) => instant >= window.from && instant < window.to;
+/**
+ * One entry of the report index (gsi4), as its reader gets it: a payment at the time it succeeded or failed, a
+ * refund at the time it succeeded (with its payment's amount and `amountRefunded` right after it), a dispute at its
+ * payment's success time. Only what the report sums, and nothing that changes once written (but a status).
+ */
+export interface ReportEntry {
+  kind: 'payment' | 'refund' | 'dispute';
+  /** ISO instant (UTC) the entry is filed under. */
+  time: string;
+  paymentId: string;
+  /** Minor unit. */
+  amount: number;
+  currency: string;
+  status: string;
+  /** Refunds: the payment's amount (minor unit). */
+  paymentAmount?: number;
+  /** Refunds: the payment's `amountRefunded` right after this refund succeeded (minor unit). */
+  refundedAfter?: number;
+}
 
 /**
- * Adds one payment to the report of a window, per currency (amounts of different currencies are never summed).
- * Its amount counts when it succeeded in the window; each of its refunds counts when that refund succeeded in the
- * window (Stripe's time of the fact that made it `succeeded`), so a closed month never changes. A payment may add
- * nothing at all (then its currency does not appear through it).
+ * The report of a window from the entries filed in it, per currency (amounts of different currencies are never
+ * summed). A payment's amount counts when it succeeded in the window, each refund when it succeeded in the window
+ * (so a closed month never changes), a payment's open or lost disputes with the payment. A payment a refund in the
+ * window touched counts as fully or partially refunded by how it stood after the last such refund.
  */
-export function addToReport(
-  totals: Map<string, CurrencyTotals>,
-  payment: PaymentRecord,
-  window: ReportWindow,
-): void {
-  const entryOf = () => {
-    const entry = totals.get(payment.currency) ?? empty(payment.currency);
-    totals.set(payment.currency, entry);
-    return entry;
+export function reportOf(entries: readonly ReportEntry[]): CurrencyTotals[] {
+  const totals = new Map<string, CurrencyTotals>();
+  const rowOf = (currency: string) => {
+    const row = totals.get(currency) ?? empty(currency);
+    totals.set(currency, row);
+    return row;
   };
-  const statusTime = statusTimeOf(payment);
-  if (payment.status === 'failed' && within(statusTime, window)) entryOf().failedCount += 1;
-  if (payment.status !== 'succeeded') return;
-  if (within(statusTime, window)) {
-    const entry = entryOf();
-    entry.succeededCount += 1;
-    entry.gross += payment.amount;
-    const open = payment.disputes.filter((dispute) => !settledInFavour.has(dispute.status));
-    entry.disputed += open.reduce((sum, dispute) => sum + dispute.amount, 0);
-    entry.disputedCount += open.length;
+  const refundedPayments = new Map<string, { currency: string; amount: number; refundedAfter: number }>();
+  for (const entry of entries) {
+    if (entry.kind === 'payment') addPayment(rowOf(entry.currency), entry);
+    else if (entry.kind === 'dispute') {
+      if (!settledInFavour.has(entry.status)) addDispute(rowOf(entry.currency), entry);
+    } else if (entry.status === 'succeeded') {
+      rowOf(entry.currency).refunded += entry.amount;
+      const seen = refundedPayments.get(entry.paymentId);
+      refundedPayments.set(entry.paymentId, {
+        currency: entry.currency,
+        amount: entry.paymentAmount ?? Number.POSITIVE_INFINITY,
+        refundedAfter: Math.max(seen?.refundedAfter ?? 0, entry.refundedAfter ?? entry.amount),
+      });
+    }
   }
-  const succeededRefunds = payment.refunds.filter((refund) => refund.status === 'succeeded');
-  const refundTime = (refund: { statusCreated: number }) =>
-    new Date(refund.statusCreated * 1000).toISOString();
-  const inWindow = succeededRefunds.filter((refund) => within(refundTime(refund), window));
-  if (inWindow.length > 0) {
-    const entry = entryOf();
-    entry.refunded += inWindow.reduce((sum, refund) => sum + refund.amount, 0);
-    // How refunded the payment stood at the window's end: what a closed month showed, and always will.
-    const refundedByEnd = succeededRefunds
-      .filter((refund) => refundTime(refund) < window.to)
-      .reduce((sum, refund) => sum + refund.amount, 0);
-    if (refundedByEnd >= payment.amount) entry.refundedCount += 1;
-    else entry.partiallyRefundedCount += 1;
+  for (const payment of refundedPayments.values()) {
+    const row = rowOf(payment.currency);
+    if (payment.refundedAfter >= payment.amount) row.refundedCount += 1;
+    else row.partiallyRefundedCount += 1;
   }
-  for (const entry of totals.values()) entry.net = entry.gross - entry.refunded;
+  for (const row of totals.values()) row.net = row.gross - row.refunded;
+  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+function addPayment(row: CurrencyTotals, entry: ReportEntry): void {
+  if (entry.status === 'failed') row.failedCount += 1;
+  if (entry.status === 'succeeded') {
+    row.succeededCount += 1;
+    row.gross += entry.amount;
+  }
+}
+
+function addDispute(row: CurrencyTotals, entry: ReportEntry): void {
+  row.disputed += entry.amount;
+  row.disputedCount += 1;
 }
 
 /** The report as `text/csv` (RFC 4180): a header line, then one row per currency. */

@@ -26,7 +26,7 @@ export async function applyChargeEvent(
   const paymentId =
     typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
   if (!paymentId) return 'ignored';
-  return updatePayment(deps.payments, message.clinicId, paymentId, async (current) => {
+  return updatePayment(deps.payments, message.clinicId, message.mode, paymentId, async (current) => {
     if (!current) return { outcome: 'stale' };
     const now = deps.now().toISOString();
     if (

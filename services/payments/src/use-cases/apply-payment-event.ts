@@ -22,21 +22,27 @@ export function applyPaymentIntentFacts(
   // One Stripe account connected by two clinics: a payment another clinic's booking made is not this clinic's.
   const owner = facts.paymentIntent.metadata?.clinic_id;
   if (owner !== undefined && owner !== context.clinicId) return Promise.resolve('ignored');
-  return updatePayment(deps.payments, context.clinicId, facts.paymentIntent.id, async (current) => {
-    const decision = applyPaymentIntentEvent(current, facts, { ...context, now: deps.now() });
-    if (decision.outcome !== 'ambiguous') return decision;
-    const live = await deps.stripe.paymentIntent(context.clinicId, context.mode, facts.paymentIntent.id);
-    const settled = applyPaymentIntentEvent(
-      current,
-      { ...facts, paymentIntent: live, authoritative: true },
-      {
-        ...context,
-        now: deps.now(),
-      },
-    );
-    if (settled.outcome === 'ambiguous') throw new Error('An authoritative snapshot cannot be ambiguous.');
-    return settled;
-  });
+  return updatePayment(
+    deps.payments,
+    context.clinicId,
+    context.mode,
+    facts.paymentIntent.id,
+    async (current) => {
+      const decision = applyPaymentIntentEvent(current, facts, { ...context, now: deps.now() });
+      if (decision.outcome !== 'ambiguous') return decision;
+      const live = await deps.stripe.paymentIntent(context.clinicId, context.mode, facts.paymentIntent.id);
+      const settled = applyPaymentIntentEvent(
+        current,
+        { ...facts, paymentIntent: live, authoritative: true },
+        {
+          ...context,
+          now: deps.now(),
+        },
+      );
+      if (settled.outcome === 'ambiguous') throw new Error('An authoritative snapshot cannot be ambiguous.');
+      return settled;
+    },
+  );
 }
 
 /** The payments worker: PaymentIntent, charge and saved-card events. */

@@ -20,7 +20,7 @@ function notCancelable(detail: string): ConflictError {
  */
 export async function cancelPayment(deps: PaymentsApiDeps, input: { clinicId: string; paymentId: string }) {
   const { clinicId, paymentId } = input;
-  const record = await deps.payments.get(clinicId, paymentId);
+  const record = await deps.payments.find(clinicId, paymentId);
   if (!record) throw new NotFoundError('payment_not_found', `No payment ${paymentId} in this clinic.`);
   if (record.status === 'succeeded') throw notCancelable('it succeeded');
   if (record.status !== 'canceled') {
@@ -50,7 +50,7 @@ export async function cancelPayment(deps: PaymentsApiDeps, input: { clinicId: st
   if (record.bookingId) {
     await releaseBooking(deps, { clinicId, mode: record.mode, bookingId: record.bookingId }, paymentId);
   }
-  const stored = await deps.payments.get(clinicId, paymentId);
+  const stored = await deps.payments.slice(clinicId, record.mode, paymentId);
   if (!stored) throw new NotFoundError('payment_not_found', `No payment ${paymentId} in this clinic.`);
-  return toPaymentView(stored);
+  return toPaymentView(stored.payment, stored);
 }

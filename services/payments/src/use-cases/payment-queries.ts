@@ -2,9 +2,9 @@ import { type Caller, type Mode, modes, NotFoundError, parseInput, ValidationErr
 import * as z from 'zod';
 import { type PaymentView, paymentStatuses, toPaymentView } from '../domain/payment.ts';
 import {
-  addToReport,
   type CurrencyTotals,
   type ReportWindow,
+  reportOf,
   reportWindowOf,
 } from '../domain/payments-report.ts';
 import type { PaymentPage } from '../payments-views.ts';
@@ -26,7 +26,10 @@ export const paymentListQuerySchema = z
     message: 'must be after from',
   });
 
-/** `GET …/payments`: newest first, through the by-date index; a client sees only their own. */
+/**
+ * `GET …/payments`: newest first; a client sees only their own (through their own index, gsi3: the cost does not
+ * grow with the clinic's other payments). Items carry no refunds or disputes: those are on the payment's own GET.
+ */
 export async function listPayments(
   deps: PaymentsApiDeps,
   caller: Caller,
@@ -42,7 +45,7 @@ export async function listPayments(
     limit: parsed.limit,
     ...(parsed.cursor ? { cursor: parsed.cursor } : {}),
   });
-  return { data: page.items.map(toPaymentView), nextCursor: page.nextCursor };
+  return { data: page.items.map((record) => toPaymentView(record)), nextCursor: page.nextCursor };
 }
 
 export const ledgerQuerySchema = z.strictObject({
@@ -89,10 +92,9 @@ export interface PaymentsReport extends ReportWindow {
  * `GET …/reports/payments`: per currency, over the window `[from, to)` (default: the current calendar month, UTC;
  * at most 366 days). A payment counts in the window it succeeded in, a refund in the window it succeeded in.
  *
- * This is the one place that reads for a report. On the current table the by-date index is keyed by creation, and a
- * payment or refund may succeed long after its payment was created, so it reads every payment created before `to`,
- * page by page (never a Scan): exact, but its cost grows with the clinic's history. The table redesign for cost
- * (a later issue) gives payments and refunds a by-success-date key; only this function changes then.
+ * This is the one place that reads for a report: one Query on the report index (gsi4, `gsi4sk BETWEEN from AND to`),
+ * where payments are filed when they succeeded or failed, refunds when they succeeded and disputes under their
+ * payment; it reads nothing outside the window, whatever the clinic's history.
  */
 export async function paymentsReport(
   deps: PaymentsApiDeps,
@@ -108,28 +110,13 @@ export async function paymentsReport(
     );
   }
   const { window } = windowed;
-  const totals = new Map<string, CurrencyTotals>();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.payments.list(clinicId, parsed.mode, {
-      to: window.to,
-      limit: 100,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const payment of page.items) addToReport(totals, payment, window);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return {
-    mode: parsed.mode,
-    ...window,
-    currencies: [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
-    format: parsed.format,
-  };
+  const entries = await deps.payments.report(clinicId, parsed.mode, window);
+  return { mode: parsed.mode, ...window, currencies: reportOf(entries), format: parsed.format };
 }
 
 /**
  * `GET …/bookings/{bookingId}/payment?mode=`: the booking's payment (the one claimed for it, through the booking's
- * key: no index walk). A client sees only a payment of their own; anyone else's booking is as good as absent.
+ * key: one GetItem, then one Query for the payment with its refunds and disputes). A client sees only a payment of their own; anyone else's booking is as good as absent.
  */
 export async function bookingPayment(
   deps: PaymentsApiDeps,
@@ -137,16 +124,14 @@ export async function bookingPayment(
   input: { clinicId: string; mode: Mode; bookingId: string },
 ): Promise<PaymentView> {
   const booking = await deps.bookings.get(input.clinicId, input.mode, input.bookingId);
-  const record = booking?.paymentId ? await deps.payments.get(input.clinicId, booking.paymentId) : undefined;
-  if (
-    !record ||
-    record.mode !== input.mode ||
-    (caller.role === 'client' && record.clientId !== caller.clientId)
-  ) {
+  const slice = booking?.paymentId
+    ? await deps.payments.slice(input.clinicId, input.mode, booking.paymentId)
+    : undefined;
+  if (!slice || (caller.role === 'client' && slice.payment.clientId !== caller.clientId)) {
     throw new NotFoundError(
       'payment_not_found',
       `Booking ${input.bookingId} has no payment in ${input.mode} mode.`,
     );
   }
-  return toPaymentView(record);
+  return toPaymentView(slice.payment, slice);
 }

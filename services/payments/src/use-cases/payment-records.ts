@@ -1,7 +1,7 @@
 import type { PaymentRecord } from '../domain/payment.ts';
 import type { PaymentRecords, PaymentStore, StripeReader } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
-import { updatePayment } from './update-payment.ts';
+import { changePayment, updatePayment } from './update-payment.ts';
 
 /** The `PaymentRecords` port over the payment store, with Stripe to record a payment not seen yet. */
 export function paymentRecords(deps: {
@@ -10,9 +10,12 @@ export function paymentRecords(deps: {
   now: () => Date;
 }): PaymentRecords {
   const records: PaymentRecords = {
-    get: (clinicId, paymentId) => deps.payments.get(clinicId, paymentId),
+    get: (clinicId, mode, paymentId) => deps.payments.get(clinicId, mode, paymentId),
+    find: (clinicId, paymentId) => deps.payments.find(clinicId, paymentId),
+    refund: (clinicId, mode, paymentId, refundKey) =>
+      deps.payments.refund(clinicId, mode, paymentId, refundKey),
     async ensureRecorded(clinicId, mode, paymentId) {
-      const stored = await deps.payments.get(clinicId, paymentId);
+      const stored = await deps.payments.get(clinicId, mode, paymentId);
       if (stored) return stored;
       const live = await deps.stripe.paymentIntent(clinicId, mode, paymentId);
       await applyPaymentIntentFacts(
@@ -25,18 +28,20 @@ export function paymentRecords(deps: {
         },
       );
       // Still absent: the payment belongs to another clinic on the same Stripe account.
-      return deps.payments.get(clinicId, paymentId);
+      return deps.payments.get(clinicId, mode, paymentId);
     },
-    update: (clinicId, paymentId, decide) => updatePayment(deps.payments, clinicId, paymentId, decide),
+    update: (clinicId, mode, paymentId, decide) =>
+      updatePayment(deps.payments, clinicId, mode, paymentId, decide),
+    change: (clinicId, mode, paymentId, decide) =>
+      changePayment(deps.payments, clinicId, mode, paymentId, decide),
     async linkInvoice(clinicId, mode, paymentId, link) {
       const stored = await records.ensureRecorded(clinicId, mode, paymentId);
-      if (!stored || stored.mode !== mode) return undefined;
+      if (!stored) return undefined;
       let linked: PaymentRecord | undefined = stored;
-      await updatePayment(deps.payments, clinicId, paymentId, async (current) => {
+      await updatePayment(deps.payments, clinicId, mode, paymentId, async (current) => {
         linked = current;
         if (
           !current ||
-          current.mode !== mode ||
           (current.membershipId === link.membershipId &&
             current.invoiceId === link.invoiceId &&
             (current.clientId !== null || link.clientId === null))
@@ -56,8 +61,8 @@ export function paymentRecords(deps: {
       });
       return linked;
     },
-    async linkPayout(clinicId, paymentId, payoutId) {
-      await updatePayment(deps.payments, clinicId, paymentId, async (current) => {
+    async linkPayout(clinicId, mode, paymentId, payoutId) {
+      await updatePayment(deps.payments, clinicId, mode, paymentId, async (current) => {
         if (!current || current.payoutId === payoutId) return { outcome: 'duplicate' };
         return {
           outcome: 'applied',

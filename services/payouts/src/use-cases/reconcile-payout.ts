@@ -43,10 +43,11 @@ async function secretKeyOf(deps: ReconcilePayoutDeps, target: PayoutTarget): Pro
 async function knownPayments(
   deps: ReconcilePayoutDeps,
   clinicId: string,
+  mode: Mode,
   paymentIds: readonly string[],
 ): Promise<Map<string, KnownPayment>> {
   const found = await mapWithConcurrency(paymentIds, lookupConcurrency, async (paymentId) => {
-    const payment = await deps.payments.get(clinicId, paymentId);
+    const payment = await deps.payments.get(clinicId, mode, paymentId);
     return payment ? ([paymentId, { bookingId: payment.bookingId }] as const) : undefined;
   });
   return new Map(found.filter((entry) => entry !== undefined));
@@ -56,7 +57,7 @@ async function linkPayments(deps: ReconcilePayoutDeps, record: PayoutRecord, ite
   const paid = items.filter((item) => item.type === 'charge' && item.matched && item.paymentId !== null);
   const paymentIds = [...new Set(paid.map((item) => item.paymentId as string))];
   await mapWithConcurrency(paymentIds, lookupConcurrency, (paymentId) =>
-    deps.payments.linkPayout(record.clinicId, paymentId, record.payoutId),
+    deps.payments.linkPayout(record.clinicId, record.mode, paymentId, record.payoutId),
   );
 }
 
@@ -67,7 +68,7 @@ async function linkPayments(deps: ReconcilePayoutDeps, record: PayoutRecord, ite
 async function reconcileOnePage(deps: ReconcilePayoutDeps, record: PayoutRecord, secretKey: string) {
   const from = record.reconciliation.cursor;
   const page = await deps.stripe.listPayoutTransactions(secretKey, record.payoutId, from);
-  const known = await knownPayments(deps, record.clinicId, paymentIdsOf(page.transactions));
+  const known = await knownPayments(deps, record.clinicId, record.mode, paymentIdsOf(page.transactions));
   const items = itemsOfPage(record, page.transactions, known);
   await deps.payouts.putItems(items);
   await linkPayments(deps, record, items);

@@ -1,4 +1,10 @@
-import type { DisputeEntry, PaymentRecord, RefundEntry, RefundStatus } from '@basis/payments';
+import type {
+  DisputeEntry,
+  PaymentRecord,
+  RecentRefundAsk,
+  RefundEntry,
+  RefundStatus,
+} from '@basis/payments';
 import { stripeIdempotencyKey } from '@basis/shared';
 
 /** A refund's status only moves forward: pending → succeeded → failed or canceled (a card refund can fail late). */
@@ -24,26 +30,48 @@ export function refundStatusOf(status: RefundFact['status']): RefundStatus {
   return status === 'requires_action' ? 'pending' : status;
 }
 
-/** The refunded amount is the sum of succeeded refunds: a refund that fails later gives its amount back. */
-export function withRefundTotals(record: PaymentRecord): PaymentRecord {
-  const amountRefunded = record.refunds
-    .filter((refund) => refund.status === 'succeeded')
-    .reduce((sum, refund) => sum + refund.amount, 0);
-  return { ...record, amountRefunded };
+/** What a refund holds of its payment: pending refunds are not refundable, succeeded ones are refunded. */
+function moneyOf(refund: Pick<RefundEntry, 'status' | 'amount'> | undefined) {
+  return {
+    pending: refund?.status === 'pending' ? refund.amount : 0,
+    succeeded: refund?.status === 'succeeded' ? refund.amount : 0,
+  };
+}
+
+/**
+ * The payment after one of its refunds changed from `before` to `after`, or undefined when no money moved (then the
+ * refund item is written alone). `amountRefunded` is the sum of succeeded refunds (a refund that fails later gives
+ * its amount back), `amountRefundPending` that of pending ones; the same-click memory follows the refund's status.
+ */
+export function paymentAfterRefundChange(
+  payment: PaymentRecord,
+  before: RefundEntry | undefined,
+  after: RefundEntry,
+): PaymentRecord | undefined {
+  const was = moneyOf(before);
+  const is = moneyOf(after);
+  if (was.pending === is.pending && was.succeeded === is.succeeded) return undefined;
+  return {
+    ...payment,
+    amountRefunded: Math.max(0, payment.amountRefunded + is.succeeded - was.succeeded),
+    amountRefundPending: Math.max(0, payment.amountRefundPending + is.pending - was.pending),
+    recentRefundAsks: payment.recentRefundAsks.map((ask) =>
+      ask.refundKey === after.refundKey ? { ...ask, status: after.status } : ask,
+    ),
+  };
 }
 
 /** What can still be refunded: pending refunds count, so two concurrent refunds can never exceed the payment. */
-export function refundableRemainder(record: PaymentRecord): number {
-  const committed = record.refunds
-    .filter((refund) => refund.status === 'pending' || refund.status === 'succeeded')
-    .reduce((sum, refund) => sum + refund.amount, 0);
-  return Math.max(0, record.amount - committed);
+export function refundableRemainder(payment: PaymentRecord): number {
+  return Math.max(0, payment.amount - payment.amountRefunded - payment.amountRefundPending);
 }
 
-function findRefund(refunds: readonly RefundEntry[], fact: RefundFact): number {
-  const byId = refunds.findIndex((refund) => refund.refundId === fact.refundId);
-  if (byId >= 0) return byId;
-  return fact.refundKey === null ? -1 : refunds.findIndex((refund) => refund.refundKey === fact.refundKey);
+/**
+ * The key a refund fact's refund is stored under: the Basis request's key (`metadata.refund_request_id`) for a
+ * refund Basis asked for, `stripe:<re_id>` for one made elsewhere (the Dashboard).
+ */
+export function refundKeyOf(fact: Pick<RefundFact, 'refundId' | 'refundKey'>): string {
+  return fact.refundKey ?? `stripe:${fact.refundId}`;
 }
 
 function outranks(fact: RefundFact, entry: RefundEntry): boolean {
@@ -52,18 +80,28 @@ function outranks(fact: RefundFact, entry: RefundEntry): boolean {
   return fact.factCreated > entry.statusCreated;
 }
 
+/** One refund after a change, and its payment when the change moved money (else the refund is written alone). */
+export interface RefundChange<R extends RefundEntry = RefundEntry> {
+  refund: R;
+  payment?: PaymentRecord;
+}
+
 /**
- * The payment after one fact about one of its refunds, or undefined when the fact changes nothing. Whatever order
- * and repetition the facts come in, each refund ends at its most advanced status, and the totals follow.
+ * One fact about one refund (`current`: the refund stored under `refundKeyOf(fact)`, if any), or undefined when the
+ * fact changes nothing. Whatever order and repetition the facts come in, each refund ends at its most advanced
+ * status, and the payment's totals follow.
  */
-export function applyRefundFact(record: PaymentRecord, fact: RefundFact): PaymentRecord | undefined {
+export function applyRefundFact<R extends RefundEntry>(
+  payment: PaymentRecord,
+  current: R | undefined,
+  fact: RefundFact,
+): RefundChange<R | RefundEntry> | undefined {
   const status = refundStatusOf(fact.status);
-  const index = findRefund(record.refunds, fact);
-  const refunds = [...record.refunds];
-  if (index < 0) {
+  let refund: R | RefundEntry;
+  if (!current) {
     // Unknown to Basis: made in the Stripe dashboard, or its request record was lost. Recorded all the same.
-    refunds.push({
-      refundKey: fact.refundKey ?? `stripe:${fact.refundId}`,
+    refund = {
+      refundKey: refundKeyOf(fact),
       refundId: fact.refundId,
       amount: fact.amount,
       status,
@@ -74,15 +112,14 @@ export function applyRefundFact(record: PaymentRecord, fact: RefundFact): Paymen
       createdAt: new Date(fact.created * 1000).toISOString(),
       statusRank: refundRank[status],
       statusCreated: fact.factCreated,
-    });
+    };
   } else {
-    const entry = refunds[index] as RefundEntry;
-    const gainsId = entry.refundId === null;
-    if (!gainsId && !outranks(fact, entry)) return undefined;
-    refunds[index] = {
-      ...entry,
+    const gainsId = current.refundId === null;
+    if (!gainsId && !outranks(fact, current)) return undefined;
+    refund = {
+      ...current,
       refundId: fact.refundId,
-      ...(outranks(fact, entry)
+      ...(outranks(fact, current)
         ? {
             status,
             failureReason: status === 'failed' ? fact.failureReason : null,
@@ -92,11 +129,29 @@ export function applyRefundFact(record: PaymentRecord, fact: RefundFact): Paymen
         : {}),
     };
   }
-  return withRefundTotals({ ...record, refunds });
+  const after = paymentAfterRefundChange(payment, current, refund);
+  return after ? { refund, payment: after } : { refund };
+}
+
+/**
+ * A refund Stripe refused while Basis still waited for its id: `failed` with `failureReason`, its amount refundable
+ * again. Undefined when the refund moved on meanwhile (an id, or another status).
+ */
+export function refuseRefund<R extends RefundEntry>(
+  payment: PaymentRecord,
+  current: R,
+  failureReason: string,
+): RefundChange<R> | undefined {
+  if (current.refundId !== null || current.status !== 'pending') return undefined;
+  const refund: R = { ...current, status: 'failed', failureReason, statusRank: refundRank.failed };
+  const after = paymentAfterRefundChange(payment, current, refund);
+  return after ? { refund, payment: after } : { refund };
 }
 
 export type RefundPlan =
   | { kind: 'existing'; refund: RefundEntry }
+  /** A keyless repeat of the refund stored under `refundKey` (the caller reads it). */
+  | { kind: 'repeat'; refundKey: string }
   | { kind: 'new'; refund: RefundEntry; record: PaymentRecord }
   | { kind: 'not_refundable'; status: PaymentRecord['status'] }
   | { kind: 'exceeds_remaining'; remaining: number; requested: number };
@@ -104,37 +159,37 @@ export type RefundPlan =
 /** Two identical clicks without an Idempotency-Key within this window make one refund. */
 export const refundDedupeWindowMs = 30_000;
 
+/** At most this many requests of the dedupe window are remembered on the payment (it bounds the item's size). */
+export const recentRefundAskMemory = 10;
+
 /**
- * Whether a keyless request is a repeat of this refund: the same operation, i.e. the same user asking for the same
- * thing (the same amount, or "all that remains": not whatever amount that came to) with the same reason, moments
- * ago, and the refund is still live. A refund Stripe refused is no operation to repeat: asking again makes a new one.
+ * Whether a keyless request is a repeat of this recent one: the same operation, i.e. the same user asking for the
+ * same thing (the same amount, or "all that remains": not whatever amount that came to) with the same reason,
+ * moments ago, and the refund is still live. A refund Stripe refused is no operation to repeat: asking again makes a
+ * new one.
  */
 function isSameKeylessRequest(
-  refund: RefundEntry,
+  ask: RecentRefundAsk,
   request: { amount: number | undefined; reason: string | null; requestedBy: string; now: Date },
 ): boolean {
-  const asked = request.amount ?? null;
-  // Recorded before `requestedAmount` existed: only an explicit amount can be matched, by the amount refunded.
-  const sameAsk =
-    refund.requestedAmount === undefined
-      ? asked !== null && refund.amount === asked
-      : refund.requestedAmount === asked;
   return (
-    refund.requestedBy === request.requestedBy &&
-    (refund.status === 'pending' || refund.status === 'succeeded') &&
-    sameAsk &&
-    refund.reason === request.reason &&
-    request.now.getTime() - Date.parse(refund.createdAt) < refundDedupeWindowMs
+    ask.requestedBy === request.requestedBy &&
+    (ask.status === 'pending' || ask.status === 'succeeded') &&
+    ask.requestedAmount === (request.amount ?? null) &&
+    ask.reason === request.reason &&
+    request.now.getTime() - ask.at < refundDedupeWindowMs
   );
 }
 
 /**
- * Decides a refund request against the payment as stored: the same request key returns the same refund; an
- * identical keyless request by the same user moments ago is the same click twice; otherwise the amount must fit in
- * what remains (pending refunds counted) and the new refund is written `pending` before Stripe is called.
+ * Decides a refund request against the payment as stored (`sameKey`: the refund stored under the request's key, if
+ * it has one): the same request key returns the same refund; an identical keyless request by the same user moments
+ * ago is the same click twice; otherwise the amount must fit in what remains (pending refunds counted) and the new
+ * refund is written `pending` before Stripe is called, the payment's pending total and same-click memory with it.
  */
 export function planRefund(
   record: PaymentRecord,
+  sameKey: RefundEntry | undefined,
   request: {
     refundKey: string | undefined;
     amount: number | undefined;
@@ -145,15 +200,12 @@ export function planRefund(
     newRefundKey: () => string;
   },
 ): RefundPlan {
-  if (request.refundKey) {
-    const same = record.refunds.find((refund) => refund.refundKey === request.refundKey);
-    if (same) return { kind: 'existing', refund: same };
-  }
+  if (request.refundKey && sameKey) return { kind: 'existing', refund: sameKey };
   if (record.status !== 'succeeded') return { kind: 'not_refundable', status: record.status };
   const remaining = refundableRemainder(record);
   if (!request.refundKey) {
-    const recent = record.refunds.find((refund) => isSameKeylessRequest(refund, request));
-    if (recent) return { kind: 'existing', refund: recent };
+    const recent = record.recentRefundAsks.find((ask) => isSameKeylessRequest(ask, request));
+    if (recent) return { kind: 'repeat', refundKey: recent.refundKey };
   }
   const amount = request.amount ?? remaining;
   if (amount <= 0 || amount > remaining) return { kind: 'exceeds_remaining', remaining, requested: amount };
@@ -172,10 +224,26 @@ export function planRefund(
     statusRank: refundRank.pending,
     statusCreated: Math.floor(request.now.getTime() / 1000),
   };
+  const at = request.now.getTime();
+  const recentRefundAsks = [
+    ...record.recentRefundAsks.filter((ask) => at - ask.at < refundDedupeWindowMs),
+    {
+      refundKey,
+      requestedBy: request.requestedBy,
+      requestedAmount: request.amount ?? null,
+      reason: request.reason,
+      status: 'pending' as const,
+      at,
+    },
+  ].slice(-recentRefundAskMemory);
   return {
     kind: 'new',
     refund,
-    record: withRefundTotals({ ...record, refunds: [...record.refunds, refund] }),
+    record: {
+      ...record,
+      amountRefundPending: record.amountRefundPending + amount,
+      recentRefundAsks,
+    },
   };
 }
 
@@ -201,18 +269,20 @@ export interface DisputeFact {
   factCreated: number;
 }
 
-/** The payment after one fact about one of its disputes, or undefined when it changes nothing. */
-export function applyDisputeFact(record: PaymentRecord, fact: DisputeFact): PaymentRecord | undefined {
+/** The dispute after one fact about it (`current`: as stored, if at all), or undefined when it changes nothing. */
+export function applyDisputeFact<D extends DisputeEntry>(
+  current: D | undefined,
+  fact: DisputeFact,
+): D | DisputeEntry | undefined {
   const rank = disputeRank(fact.status);
-  const index = record.disputes.findIndex((dispute) => dispute.disputeId === fact.disputeId);
-  const current = index >= 0 ? record.disputes[index] : undefined;
   if (
     current &&
     (rank < current.statusRank || (rank === current.statusRank && fact.factCreated <= current.statusCreated))
   ) {
     return undefined;
   }
-  const entry: DisputeEntry = {
+  return {
+    ...current,
     disputeId: fact.disputeId,
     amount: fact.amount,
     currency: fact.currency,
@@ -223,10 +293,6 @@ export function applyDisputeFact(record: PaymentRecord, fact: DisputeFact): Paym
     statusRank: rank,
     statusCreated: fact.factCreated,
   };
-  const disputes = [...record.disputes];
-  if (index >= 0) disputes[index] = entry;
-  else disputes.push(entry);
-  return { ...record, disputes };
 }
 
 /** How long after a refund is written pending the worker checks that Stripe has it. */

@@ -1,4 +1,10 @@
-import { appliedEventMemory, type PaymentRecord } from '@basis/payments';
+import type {
+  PaymentChangeDecision,
+  PaymentChildReader,
+  PaymentRecord,
+  RefundEntry,
+  RefundRecord,
+} from '@basis/payments';
 import {
   type EventOutcome,
   type Mode,
@@ -7,7 +13,7 @@ import {
   type WebhookEventMessage,
 } from '@basis/shared';
 import { refundReconcileMessageSchema } from '../domain/refund-reconcile-message.ts';
-import { applyDisputeFact, applyRefundFact, type RefundFact } from '../domain/refunds.ts';
+import { applyDisputeFact, applyRefundFact, type RefundFact, refundKeyOf } from '../domain/refunds.ts';
 import {
   disputeFact,
   idFrom,
@@ -23,42 +29,76 @@ async function secretKeyFor(deps: RefundsDeps, clinicId: string, mode: Mode): Pr
   return (await requireModeSecrets(deps.secrets, clinicId, mode)).secretKey;
 }
 
-function remember(record: PaymentRecord, eventId: string): string[] {
-  return [...record.appliedEventIds, eventId].slice(-appliedEventMemory);
-}
-
-/** Applies facts to a payment, once per event: a repeat of an applied event is a duplicate. */
+/**
+ * Applies facts to a payment's refunds or disputes. A refund or dispute may arrive before any event of its payment
+ * (or for a payment made in the Dashboard): the payment is recorded from Stripe first, so nothing is dropped. Still
+ * absent: another clinic's payment on the same Stripe account. A repeated fact changes nothing and costs no write.
+ */
 async function applyToPayment(
   deps: RefundsDeps,
   message: WebhookEventMessage,
   paymentId: string,
-  change: (current: PaymentRecord) => Promise<PaymentRecord | undefined> | PaymentRecord | undefined,
+  decide: (current: PaymentRecord, read: PaymentChildReader) => Promise<PaymentChangeDecision>,
 ): Promise<EventOutcome> {
-  // A refund or dispute may arrive before any event of its payment (or for a payment made in the Dashboard): the
-  // payment is recorded from Stripe first, so nothing is dropped. Still absent: another clinic's payment on the same
-  // Stripe account.
   if (!(await deps.payments.ensureRecorded(message.clinicId, message.mode, paymentId))) return 'ignored';
-  return deps.payments.update(message.clinicId, paymentId, async (current) => {
+  return deps.payments.change(message.clinicId, message.mode, paymentId, async (current, read) => {
     if (!current) throw new Error(`Payment ${paymentId} is still missing.`);
-    if (current.appliedEventIds.includes(message.event.id)) return { outcome: 'duplicate' };
-    const next = await change(current);
-    if (!next) return { outcome: 'stale' };
-    return {
-      outcome: 'applied',
-      record: {
-        ...next,
-        appliedEventIds: remember(current, message.event.id),
-        updatedAt: deps.now().toISOString(),
-        version: current.version + 1,
-      },
-    };
+    return decide(current, read);
   });
 }
 
-function applyFacts(record: PaymentRecord, facts: readonly RefundFact[]): PaymentRecord | undefined {
-  let changed: PaymentRecord | undefined;
-  for (const fact of facts) changed = applyRefundFact(changed ?? record, fact) ?? changed;
-  return changed;
+/** A transaction holds at most 100 items: the payment and this many refunds. */
+const maxRefundsPerWrite = 99;
+
+/**
+ * The refunds `facts` change, read one by one, and the payment after them. Stops after `maxRefundsPerWrite`
+ * changed refunds (`more`: apply the facts again for the rest).
+ */
+async function foldRefundFacts(
+  current: PaymentRecord,
+  facts: readonly RefundFact[],
+  read: PaymentChildReader,
+  now: Date,
+): Promise<{ decision: PaymentChangeDecision; payment: PaymentRecord; more: boolean }> {
+  let payment = current;
+  let moved = false;
+  const slots = new Map<string, { stored: RefundRecord | undefined; refund?: RefundEntry }>();
+  let more = false;
+  for (const fact of facts) {
+    const key = refundKeyOf(fact);
+    let slot = slots.get(key);
+    if (!slot) {
+      if ([...slots.values()].filter((entry) => entry.refund).length >= maxRefundsPerWrite) {
+        more = true;
+        break;
+      }
+      slot = { stored: await read.refund(key) };
+      slots.set(key, slot);
+    }
+    const change = applyRefundFact(payment, slot.refund ?? slot.stored, fact);
+    if (!change) continue;
+    slot.refund = change.refund;
+    if (change.payment) {
+      payment = change.payment;
+      moved = true;
+    }
+  }
+  const refunds: RefundRecord[] = [];
+  for (const slot of slots.values()) {
+    if (slot.refund) refunds.push({ ...slot.refund, version: (slot.stored?.version ?? 0) + 1 });
+  }
+  if (refunds.length === 0) return { decision: { outcome: 'stale' }, payment, more: false };
+  return {
+    decision: {
+      outcome: 'applied',
+      refunds,
+      ...(moved
+        ? { payment: { ...payment, updatedAt: now.toISOString(), version: current.version + 1 } }
+        : {}),
+    },
+    payment,
+    more,
+  };
 }
 
 /** The refunds worker: refund, charge.refunded and dispute events, and its own reconcile messages. */
@@ -71,42 +111,54 @@ export async function applyRefundEvent(
     const refund = stripeRefundSchema.parse(event.data.object);
     const paymentId = idFrom(refund.payment_intent);
     if (!paymentId) return 'ignored';
-    return applyToPayment(deps, message, paymentId, (current) =>
-      applyRefundFact(current, refundFact(refund, event.created)),
-    );
+    return applyToPayment(deps, message, paymentId, async (current, read) => {
+      const { decision } = await foldRefundFacts(
+        current,
+        [refundFact(refund, event.created)],
+        read,
+        deps.now(),
+      );
+      return decision;
+    });
   }
   if (event.type === 'charge.refunded') {
     const charge = stripeChargeSchema.parse(event.data.object);
     const paymentId = idFrom(charge.payment_intent);
     if (!paymentId) return 'ignored';
-    return applyToPayment(deps, message, paymentId, async (current) => {
-      const listed = (charge.refunds?.data ?? []).map((item) =>
-        refundFact(stripeRefundSchema.parse(item), event.created),
-      );
-      const afterListed = applyFacts(current, listed) ?? current;
-      if (charge.amount_refunded <= afterListed.amountRefunded)
-        return afterListed === current ? undefined : afterListed;
-      // `amount_refunded` is cumulative and says more than the refunds we know: ask Stripe which they are.
-      const all = await deps.refunds.listRefunds(
-        await secretKeyFor(deps, message.clinicId, message.mode),
-        paymentId,
-      );
-      const now = Math.floor(deps.now().getTime() / 1000);
-      return (
-        applyFacts(
-          afterListed,
-          all.map((item) => refundFact(stripeRefundSchema.parse(item), now)),
-        ) ?? afterListed
-      );
-    });
+    const listed = (charge.refunds?.data ?? []).map((item) =>
+      refundFact(stripeRefundSchema.parse(item), event.created),
+    );
+    let outcome: EventOutcome;
+    let more = false;
+    do {
+      outcome = await applyToPayment(deps, message, paymentId, async (current, read) => {
+        const afterListed = await foldRefundFacts(current, listed, read, deps.now());
+        more = afterListed.more;
+        if (more || charge.amount_refunded <= afterListed.payment.amountRefunded) return afterListed.decision;
+        // `amount_refunded` is cumulative and says more than the refunds we know: ask Stripe which they are.
+        const all = await deps.refunds.listRefunds(
+          await secretKeyFor(deps, message.clinicId, message.mode),
+          paymentId,
+        );
+        const now = Math.floor(deps.now().getTime() / 1000);
+        const facts = [...listed, ...all.map((item) => refundFact(stripeRefundSchema.parse(item), now))];
+        const afterAll = await foldRefundFacts(current, facts, read, deps.now());
+        more = afterAll.more;
+        return afterAll.decision;
+      });
+    } while (more && outcome === 'applied');
+    return outcome;
   }
   if (event.type.startsWith('charge.dispute.')) {
     const dispute = stripeDisputeSchema.parse(event.data.object);
     const paymentId = idFrom(dispute.payment_intent);
     if (!paymentId) return 'ignored';
-    return applyToPayment(deps, message, paymentId, (current) =>
-      applyDisputeFact(current, disputeFact(dispute, event.created)),
-    );
+    return applyToPayment(deps, message, paymentId, async (_current, read) => {
+      const stored = await read.dispute(dispute.id);
+      const next = applyDisputeFact(stored, disputeFact(dispute, event.created));
+      if (!next) return { outcome: 'stale' };
+      return { outcome: 'applied', disputes: [{ ...next, version: (stored?.version ?? 0) + 1 }] };
+    });
   }
   return 'ignored';
 }
@@ -119,8 +171,10 @@ export async function applyRefundEvent(
  */
 export async function reconcileRefund(deps: RefundsDeps, body: unknown): Promise<EventOutcome> {
   const message = refundReconcileMessageSchema.parse(body);
-  const record = await deps.payments.get(message.clinicId, message.paymentId);
-  const refund = record?.refunds.find((entry) => entry.refundKey === message.refundKey);
+  const [record, refund] = await Promise.all([
+    deps.payments.get(message.clinicId, message.mode, message.paymentId),
+    deps.payments.refund(message.clinicId, message.mode, message.paymentId, message.refundKey),
+  ]);
   if (!record || !refund || refund.refundId !== null || refund.status !== 'pending') return 'stale';
   deps.metrics.count(metricNames.refundStuckPending, undefined, {
     clinicId: message.clinicId,

@@ -1,4 +1,4 @@
-import type { PaymentRecord, RefundEntry } from '@basis/payments';
+import type { PaymentRecord, RefundEntry, RefundRecord } from '@basis/payments';
 import {
   BasisError,
   isStripeRefusal,
@@ -7,7 +7,7 @@ import {
   StripePermissionDeniedError,
   type StripeRefusalError,
 } from '@basis/shared';
-import { applyRefundFact, withRefundTotals } from '../domain/refunds.ts';
+import { applyRefundFact, type RefundChange, refuseRefund } from '../domain/refunds.ts';
 import { refundFact, stripeRefundSchema } from '../domain/stripe-objects.ts';
 import type { RefundReason, RefundsDeps } from '../ports.ts';
 
@@ -94,14 +94,9 @@ export async function sendRefundToStripe(
   } catch (error) {
     if (!isStripeRefusal(error)) throw error;
     const failureReason = failureReasonOf(error);
-    await completeRefund(deps, record, refund.refundKey, (current) => {
-      const refunds = current.refunds.map((entry) =>
-        entry.refundKey === refund.refundKey && entry.refundId === null && entry.status === 'pending'
-          ? { ...entry, status: 'failed' as const, failureReason, statusRank: 2 }
-          : entry,
-      );
-      return withRefundTotals({ ...current, refunds });
-    });
+    await completeRefund(deps, record, refund.refundKey, (current, stored) =>
+      refuseRefund(current, stored, failureReason),
+    );
     deps.logger.warn('Stripe refused a refund; recorded as failed', {
       clinicId: record.clinicId,
       paymentId: record.paymentId,
@@ -110,28 +105,39 @@ export async function sendRefundToStripe(
     });
     throw refundRefusedError(failureReason, error.message.replace(/^Stripe refused the request: /, ''));
   }
-  return completeRefund(deps, record, refund.refundKey, (current) =>
-    applyRefundFact(current, refundFact(created, created.created)),
+  return completeRefund(deps, record, refund.refundKey, (current, stored) =>
+    applyRefundFact(current, stored, refundFact(created, created.created)),
   );
 }
 
+/**
+ * Writes one change of the refund stored under `refundKey` (with its payment when money moved, in one transaction)
+ * and answers the refund as stored after it.
+ */
 async function completeRefund(
   deps: RefundsDeps,
   record: PaymentRecord,
   refundKey: string,
-  change: (current: PaymentRecord) => PaymentRecord | undefined,
+  change: (current: PaymentRecord, stored: RefundRecord) => RefundChange | undefined,
 ): Promise<RefundEntry> {
-  await deps.payments.update(record.clinicId, record.paymentId, async (current) => {
-    if (!current) throw new Error(`Payment ${record.paymentId} disappeared.`);
-    const next = change(current);
+  const { clinicId, mode, paymentId } = record;
+  await deps.payments.change(clinicId, mode, paymentId, async (current, read) => {
+    if (!current) throw new Error(`Payment ${paymentId} disappeared.`);
+    const stored = await read.refund(refundKey);
+    if (!stored) throw new Error(`Refund ${refundKey} is missing from payment ${paymentId}.`);
+    const next = change(current, stored);
     if (!next) return { outcome: 'stale' };
     return {
       outcome: 'applied',
-      record: { ...next, updatedAt: deps.now().toISOString(), version: current.version + 1 },
+      refunds: [{ ...stored, ...next.refund, version: stored.version + 1 }],
+      ...(next.payment
+        ? {
+            payment: { ...next.payment, updatedAt: deps.now().toISOString(), version: current.version + 1 },
+          }
+        : {}),
     };
   });
-  const stored = await deps.payments.get(record.clinicId, record.paymentId);
-  const entry = stored?.refunds.find((refund) => refund.refundKey === refundKey);
-  if (!entry) throw new Error(`Refund ${refundKey} is missing from payment ${record.paymentId}.`);
+  const entry = await deps.payments.refund(clinicId, mode, paymentId, refundKey);
+  if (!entry) throw new Error(`Refund ${refundKey} is missing from payment ${paymentId}.`);
   return entry;
 }

@@ -39,8 +39,9 @@ function view(refund: RefundEntry): RefundAccepted {
 }
 
 /**
- * `POST …/payments/{paymentId}/refunds`. The refund is written `pending` (one conditional write on the payment,
- * which also settles concurrent requests: the remainder counts pending refunds); a delayed reconcile message is
+ * `POST …/payments/{paymentId}/refunds`. The refund is written `pending` (its own item and the payment's pending
+ * total in one transaction, conditional on the payment's version, which also settles concurrent requests: the
+ * remainder counts pending refunds); a delayed reconcile message is
  * queued before that write, whichever read the write is decided on; only then is Stripe called, with the key the
  * refund was written with. Stripe's refusal answers 409/422 with the refund `failed`; an unknown outcome 202
  * `pending`.
@@ -50,13 +51,14 @@ export async function requestRefund(
   caller: Caller,
   input: { clinicId: string; paymentId: string; body: RefundBody; requestKey: string | undefined },
 ): Promise<RefundAccepted> {
-  const payment = await deps.payments.get(input.clinicId, input.paymentId);
+  // The route names no mode: the payment of either mode (Stripe's ids are unique across modes).
+  const payment = await deps.payments.find(input.clinicId, input.paymentId);
   if (!payment) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
   // Read past the cache: a refund is never made with the key of an account the clinic has just replaced.
   const { secretKey } = await requireModeSecrets(deps.freshSecrets, input.clinicId, payment.mode);
   const refundKey = input.requestKey ?? deps.newRefundKey();
-  const planFor = (current: PaymentRecord) =>
-    planRefund(current, {
+  const planFor = (current: PaymentRecord, sameKey: RefundEntry | undefined) =>
+    planRefund(current, sameKey, {
       refundKey: input.requestKey,
       amount: input.body.amount,
       reason: input.body.reason ?? null,
@@ -99,17 +101,30 @@ export async function requestRefund(
   };
 
   let plan: RefundPlan | undefined;
-  await deps.payments.update(input.clinicId, input.paymentId, async (current) => {
+  await deps.payments.change(input.clinicId, payment.mode, input.paymentId, async (current, read) => {
     if (!current)
       throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
-    plan = planFor(current);
+    plan = planFor(current, input.requestKey ? await read.refund(input.requestKey) : undefined);
     if (plan.kind !== 'new') return { outcome: 'stale' };
     await reconcileBeforeWrite();
+    // Money moves (the remainder shrinks by the pending refund): the refund item and the payment in one transaction.
     return {
       outcome: 'applied',
-      record: { ...plan.record, updatedAt: deps.now().toISOString(), version: current.version + 1 },
+      payment: { ...plan.record, updatedAt: deps.now().toISOString(), version: current.version + 1 },
+      refunds: [{ ...plan.refund, version: 1 }],
     };
   });
+  if (plan?.kind === 'repeat') {
+    // The same click twice without a key: the refund the first click made.
+    const repeated = await deps.payments.refund(
+      input.clinicId,
+      payment.mode,
+      input.paymentId,
+      plan.refundKey,
+    );
+    if (!repeated) throw new Error(`Refund ${plan.refundKey} is missing from payment ${input.paymentId}.`);
+    plan = { kind: 'existing', refund: repeated };
+  }
   if (!plan) throw new Error('No refund plan was made.');
   switch (plan.kind) {
     case 'not_refundable':
@@ -135,7 +150,7 @@ export async function requestRefund(
       break;
   }
   const refund = plan.refund;
-  const record = await deps.payments.get(input.clinicId, input.paymentId);
+  const record = await deps.payments.get(input.clinicId, payment.mode, input.paymentId);
   if (!record) throw new NotFoundError('payment_not_found', `No payment ${input.paymentId} in this clinic.`);
   try {
     return view(await sendRefundToStripe(deps, record, refund, secretKey));
