@@ -769,8 +769,10 @@ export interface components {
             amountRefunded: number;
             /** @enum {string} */
             refundStatus: "none" | "partial" | "full";
-            refunds: components["schemas"]["PaymentRefund"][];
-            disputes: components["schemas"]["PaymentDispute"][];
+            /** @description On the payment's own GET only; lists carry `amountRefunded` and `refundStatus`. */
+            refunds?: components["schemas"]["PaymentRefund"][];
+            /** @description On the payment's own GET only. */
+            disputes?: components["schemas"]["PaymentDispute"][];
             failure: {
                 code: string;
                 message: string;

@@ -13,7 +13,11 @@ async function readPayment(paymentId: string): Promise<Payment> {
   );
 }
 
+/** A payment's refunds: on its own GET (lists carry only `amountRefunded` and `refundStatus`). */
+const refundsOf = (payment: Payment) => payment.refunds ?? [];
+
 function paymentDetail(payment: Payment): HTMLElement {
+  const refunds = refundsOf(payment);
   return h(
     'div',
     {},
@@ -27,10 +31,10 @@ function paymentDetail(payment: Payment): HTMLElement {
       'refund status': payment.refundStatus,
       payout: payment.payoutId,
     }),
-    payment.refunds.length > 0
+    refunds.length > 0
       ? table(
           ['refund', 'amount', 'status', 'reason', 'created'],
-          payment.refunds.map((refund) => [
+          refunds.map((refund) => [
             refund.refundId ?? '(not yet at Stripe)',
             money(refund.amount, payment.currency),
             refund.status,
@@ -45,7 +49,7 @@ function paymentDetail(payment: Payment): HTMLElement {
 
 /** Refunds are done once Stripe's answer for each is known (none `pending`). */
 function refundsSettled(payment: Payment): boolean {
-  return payment.refunds.every((refund) => refund.status !== 'pending');
+  return refundsOf(payment).every((refund) => refund.status !== 'pending');
 }
 
 function openPayment(detail: HTMLElement, paymentId: string, onRefund: () => void): void {
