@@ -10,6 +10,7 @@ import { dynamoPaymentStore } from '../src/adapters/dynamo-payment-store.ts';
 import type { PaymentRecord } from '../src/domain/payment.ts';
 import type { PaymentsApiDeps } from '../src/ports.ts';
 import { bookingPayment, listPayments, paymentsReport } from '../src/use-cases/payment-queries.ts';
+import { paymentRecords } from '../src/use-cases/payment-records.ts';
 import { changePayment } from '../src/use-cases/update-payment.ts';
 
 /**
@@ -165,4 +166,68 @@ describe('reads flat in the clinic’s history', () => {
       }),
     ]);
   }, 120_000);
+});
+
+describe('the index entries of a payment', () => {
+  const windowOf = (month: string) => ({
+    mode: 'test',
+    from: `${month}-01T00:00:00.000Z`,
+    to: new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString(),
+  });
+
+  it('moves a failed payment that later succeeds to the window it succeeded in', async () => {
+    const failed = payment('pi_moves', '2026-06-30T23:00:00.000Z', {
+      clientId: null,
+      status: 'failed',
+      statusSource: { eventId: 'evt_f', created: seconds('2026-06-30T23:30:00.000Z'), rank: 3 },
+    });
+    const movesClinic = { ...failed, clinicId: 'clinic_moves' };
+    await payments.save(movesClinic, undefined);
+    const june = await paymentsReport(deps, 'clinic_moves', windowOf('2026-06'));
+    expect(june.currencies).toEqual([expect.objectContaining({ failedCount: 1, succeededCount: 0 })]);
+    await payments.save(
+      {
+        ...movesClinic,
+        status: 'succeeded',
+        statusSource: { eventId: 'evt_s', created: seconds('2026-07-01T00:10:00.000Z'), rank: 104 },
+        version: 2,
+      },
+      1,
+    );
+    expect((await paymentsReport(deps, 'clinic_moves', windowOf('2026-06'))).currencies).toEqual([]);
+    expect((await paymentsReport(deps, 'clinic_moves', windowOf('2026-07'))).currencies).toEqual([
+      expect.objectContaining({ failedCount: 0, succeededCount: 1, gross: movesClinic.amount }),
+    ]);
+  });
+
+  it('lists a payment under its client once a client is linked later (a membership invoice)', async () => {
+    const unlinked = {
+      ...payment('pi_invoice', '2026-11-10T10:00:00.000Z', { clientId: null, bookingId: null }),
+    };
+    await payments.save(unlinked, undefined);
+    const member: Caller = { userId: 'u_member', clinicId, role: 'client', clientId: 'cl_member' };
+    expect((await listPayments(deps, member, clinicId, { mode: 'test' })).data).toEqual([]);
+    const unreachable = () => Promise.reject(new Error('the payment is stored'));
+    const records = paymentRecords({ payments, stripe: { paymentIntent: unreachable }, now: () => now });
+    await records.linkInvoice(clinicId, 'test', 'pi_invoice', {
+      membershipId: 'sub_1',
+      invoiceId: 'in_1',
+      clientId: 'cl_member',
+    });
+    const listed = await listPayments(deps, member, clinicId, { mode: 'test' });
+    expect(listed.data.map((item) => item.paymentId)).toEqual(['pi_invoice']);
+    // Lists carry no refunds or disputes: those are on the payment's own GET.
+    expect(listed.data[0]).not.toHaveProperty('refunds');
+  });
+
+  it('finds nothing of one mode through the other', async () => {
+    const live = { ...payment('pi_live_only', '2026-11-11T10:00:00.000Z'), mode: 'live' as const };
+    await payments.save(live, undefined);
+    expect(await payments.get(clinicId, 'test', 'pi_live_only')).toBeUndefined();
+    expect(await payments.slice(clinicId, 'test', 'pi_live_only')).toBeUndefined();
+    // A test-mode write naming the live payment's id creates a test record and leaves the live one as it was.
+    await payments.save({ ...live, mode: 'test', status: 'failed' }, undefined);
+    expect((await payments.get(clinicId, 'live', 'pi_live_only'))?.status).toBe('succeeded');
+    expect((await payments.find(clinicId, 'pi_live_only'))?.mode).toBe('live');
+  });
 });
