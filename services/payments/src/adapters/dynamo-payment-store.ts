@@ -304,9 +304,12 @@ export function dynamoPaymentStore(doc: DynamoDBDocumentClient, tableName: strin
           }),
         );
       } catch (error) {
+        // A lost condition, or another transaction on the same items at the same moment: re-read and decide again.
         if (
           error instanceof TransactionCanceledException &&
-          (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')
+          (error.CancellationReasons ?? []).some(
+            (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+          )
         ) {
           throw new ConcurrentUpdateError(paymentId);
         }
