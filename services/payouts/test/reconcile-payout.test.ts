@@ -349,7 +349,11 @@ describe('the payouts worker', () => {
       depsWith(gateway),
       silentObservability('payoutsWorker'),
       // The ledger's own write per delivery is measured elsewhere; here only payout and payment writes count.
-      { record: async () => {}, has: async () => false, list: async () => ({ data: [], nextCursor: null }) },
+      {
+        record: async () => {},
+        has: async () => ({ settled: false, receivedAt: null }),
+        list: async () => ({ data: [], nextCursor: null }),
+      },
     );
     const events = [
       payoutMessage('payout.created', 'evt_w_c', payoutId),

@@ -13,7 +13,8 @@ import type { Mode } from '../vocabulary.ts';
  * - a connection:        pk CONNECTIONS  sk <clinicId>#<mode>   (what the missed-event sweep walks)
  * - a health counter:    pk HEALTH#<clinicId>#<mode>  sk <kind>#<yyyy-mm-ddThh>   (one item per hour, TTL)
  * - a mode's last health: pk CLINIC#<clinicId>  sk CONNECTION_HEALTH#<mode>
- * - the event ledger:    pk CLINIC#<clinicId>#<mode>#EVENTS  sk <created, 10 digits>#<eventId>
+ * - the event ledger:    pk CLINIC#<clinicId>#<mode>#EVENTS#<paymentId ?? objectId>  sk <created, 10 digits>#<eventId>
+ *   failed at least once gsi1pk CLINIC#<clinicId>#<mode>#FAILED_EVENTS  gsi1sk <created, 10 digits>#<eventId>
  * - a payout:            pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYOUTS  gsi1sk <createdAt>#<payoutId>
  * - a payout's item:     pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>#ITEM#<balanceTransactionId>
@@ -68,12 +69,27 @@ export const cardKeys = {
   }),
 };
 
+/** Sort key of a ledger entry: Stripe's `created` (seconds, 10 digits, so it sorts as a number) and the event id. */
+const ledgerSortKey = (created: number, eventId: string) => `${String(created).padStart(10, '0')}#${eventId}`;
+
 export const ledgerKeys = {
-  partition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#EVENTS`,
-  entry: (clinicId: string, mode: Mode, created: number, eventId: string) => ({
-    pk: `CLINIC#${clinicId}#${mode}#EVENTS`,
-    sk: `${String(created).padStart(10, '0')}#${eventId}`,
+  /**
+   * The partition of one object's events: `subjectId` is the payment a charge, refund or dispute event belongs to,
+   * else the event's object (a payout, a card, a subscription …), so that "the events of one payment" is one Query.
+   */
+  partition: (clinicId: string, mode: Mode, subjectId: string) =>
+    `CLINIC#${clinicId}#${mode}#EVENTS#${subjectId}`,
+  entry: (clinicId: string, mode: Mode, subjectId: string, created: number, eventId: string) => ({
+    pk: `CLINIC#${clinicId}#${mode}#EVENTS#${subjectId}`,
+    sk: ledgerSortKey(created, eventId),
   }),
+  /** gsi1 partition of the entries that recorded a failure (sparse: only those carry gsi1 keys). */
+  failedPartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#FAILED_EVENTS`,
+  failed: (clinicId: string, mode: Mode, created: number, eventId: string) => ({
+    gsi1pk: `CLINIC#${clinicId}#${mode}#FAILED_EVENTS`,
+    gsi1sk: ledgerSortKey(created, eventId),
+  }),
+  sortKey: ledgerSortKey,
 };
 
 export const payoutKeys = {
