@@ -118,7 +118,10 @@ async function endToEnd(stack: LocalStack, clinic: BenchClinic, count: number, c
   const ms = performance.now() - started;
   const capacity = meter.totals();
   meter.reset();
-  const entries = await ledgerEntries(clinic);
+  const entries = await ledgerEntries(
+    clinic,
+    Array.from({ length: count }, (_, i) => `pi_e2e${i}`),
+  );
   const applied = entries.filter((entry) => entry.outcome === 'applied').length;
   return {
     perSecond: (count * 1000) / ms,

@@ -126,7 +126,12 @@ export async function benchReadCosts(
       await seed(stack, clinic, { from: seeded, to: size, currentMonth }, concurrency);
       seeded = size;
       // Checked after the measured reads' setup, never inside one: every seeded event must be in the ledger.
-      const inLedger = (await ledgerEntries(clinic)).length;
+      const inLedger = (
+        await ledgerEntries(
+          clinic,
+          Array.from({ length: size }, (_, i) => `pi_hist${i}`),
+        )
+      ).length;
       if (inLedger !== size) throw new Error(`bench: ${size} events seeded, ${inLedger} in the ledger`);
       const ledger = await measure(
         `${base}/events?mode=test&paymentId=${singlePayment}`,

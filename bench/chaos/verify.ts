@@ -32,16 +32,34 @@ function expectedStatus(paymentIntent: Stripe.PaymentIntent): string {
   return paymentIntent.status;
 }
 
-async function ledger(work: ClinicWork): Promise<Map<string, string>> {
+/**
+ * The ledger partition an event is filed under, as the ledger keys it: the payment a charge, refund or dispute
+ * belongs to, else the event's own object.
+ */
+function ledgerSubject(event: Stripe.Event): string {
+  const object = event.data.object as { id: string; object?: string; payment_intent?: unknown };
+  if (object.object === 'payment_intent') return object.id;
+  const paymentIntent = object.payment_intent;
+  if (typeof paymentIntent === 'string') return paymentIntent;
+  if (paymentIntent && typeof paymentIntent === 'object' && 'id' in paymentIntent)
+    return String((paymentIntent as { id: unknown }).id);
+  return object.id;
+}
+
+/** The outcomes of the given events' ledger entries, read per subject (payment or object) through the API. */
+async function ledger(work: ClinicWork, events: readonly Stripe.Event[]): Promise<Map<string, string>> {
   const outcomes = new Map<string, string>();
-  let cursor: string | null = null;
-  do {
-    const query: string = `?mode=test&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await work.session.api('GET', `/events${query}`);
-    if (page.status !== 200) throw new Error(`bench: ledger answered ${page.status}`);
-    for (const entry of page.body.data as Json[]) outcomes.set(entry.eventId, entry.outcome);
-    cursor = page.body.nextCursor as string | null;
-  } while (cursor);
+  for (const subject of new Set(events.map(ledgerSubject))) {
+    const selector = subject.startsWith('pi_') ? 'paymentId' : 'objectId';
+    let cursor: string | null = null;
+    do {
+      const query: string = `?mode=test&${selector}=${subject}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await work.session.api('GET', `/events${query}`);
+      if (page.status !== 200) throw new Error(`bench: ledger answered ${page.status}`);
+      for (const entry of page.body.data as Json[]) outcomes.set(entry.eventId, entry.outcome);
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor);
+  }
   return outcomes;
 }
 
@@ -119,6 +137,22 @@ async function compareCards(work: ClinicWork, sim: Simulator, apiKey: string, ve
   }
 }
 
+/** Every handled event Stripe lists must be in the ledger with a settled outcome. */
+async function compareLedger(work: ClinicWork, sim: Simulator, apiKey: string, verdict: ClinicVerdict) {
+  const handled: Stripe.Event[] = [];
+  for await (const event of sim.stripe.events.list({ limit: 100 }, { apiKey })) {
+    verdict.events++;
+    if (handledEventType(event.type)) handled.push(event);
+  }
+  const outcomes = await ledger(work, handled);
+  for (const event of handled) {
+    verdict.handledEvents++;
+    const outcome = outcomes.get(event.id);
+    if (outcome === undefined || outcome === 'failed')
+      verdict.lost.push(`${event.id} ${event.type} (${outcome ?? 'not in the ledger'})`);
+  }
+}
+
 /**
  * Reads Stripe's own state of the clinic's account back from the simulator (PaymentIntents, charges, refunds,
  * disputes, customers' cards, events) and compares each object with what the system shows through its API.
@@ -137,15 +171,7 @@ export async function verifyClinic(work: ClinicWork, sim: Simulator): Promise<Cl
     disputes: 0,
     cards: 0,
   };
-  const outcomes = await ledger(work);
-  for await (const event of sim.stripe.events.list({ limit: 100 }, options)) {
-    verdict.events++;
-    if (!handledEventType(event.type)) continue;
-    verdict.handledEvents++;
-    const outcome = outcomes.get(event.id);
-    if (outcome === undefined || outcome === 'failed')
-      verdict.lost.push(`${event.id} ${event.type} (${outcome ?? 'not in the ledger'})`);
-  }
+  await compareLedger(work, sim, apiKey, verdict);
   const charges = new Map<string, Stripe.Charge>();
   for await (const charge of sim.stripe.charges.list({ limit: 100 }, options))
     if (typeof charge.payment_intent === 'string' && charge.status === 'succeeded')

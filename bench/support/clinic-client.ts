@@ -80,21 +80,32 @@ export async function apiGet(apiUrl: string, path: string, token: string): Promi
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-/** Every ledger entry of the clinic's test mode, through the API, page by page (100 a page). */
+/**
+ * The ledger entries of the given payments or objects in the clinic's test mode, through the API: one query form per
+ * subject (`paymentId=` for `pi_…`, else `objectId=`), page by page (100 a page), a few subjects at a time. The
+ * ledger has no clinic-wide list of every event (only of failed ones), so a bench names what it made.
+ */
 export async function ledgerEntries(
   clinic: BenchClinic,
+  subjectIds: readonly string[],
 ): Promise<Array<{ eventId: string; outcome: string }>> {
   const entries: Array<{ eventId: string; outcome: string }> = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = `mode=test&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await apiGet(
-      clinic.apiUrl,
-      `/v1/clinics/${clinic.clinicId}/events?${query}`,
-      clinic.adminToken,
-    );
-    entries.push(...(page.data as Array<{ eventId: string; outcome: string }>));
-    cursor = page.nextCursor as string | null;
-  } while (cursor);
+  const ofSubject = async (subjectId: string) => {
+    const selector = subjectId.startsWith('pi_') ? 'paymentId' : 'objectId';
+    let cursor: string | null = null;
+    do {
+      const query: string = `mode=test&${selector}=${subjectId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await apiGet(
+        clinic.apiUrl,
+        `/v1/clinics/${clinic.clinicId}/events?${query}`,
+        clinic.adminToken,
+      );
+      entries.push(...(page.data as Array<{ eventId: string; outcome: string }>));
+      cursor = page.nextCursor as string | null;
+    } while (cursor);
+  };
+  for (let start = 0; start < subjectIds.length; start += 16) {
+    await Promise.all(subjectIds.slice(start, start + 16).map(ofSubject));
+  }
   return entries;
 }

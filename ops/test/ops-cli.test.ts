@@ -86,7 +86,15 @@ async function ledgerItem(event: Stripe.Event) {
   const output = await stack.doc.send(
     new GetCommand({
       TableName: stack.tableName,
-      Key: ledgerKeys.entry(clinic.clinicId, 'test', event.created, event.id),
+      Key: ledgerKeys.entry(
+        clinic.clinicId,
+        'test',
+        // The ledger files an event under its payment (a charge's under its PaymentIntent).
+        (event.data.object as { id: string; payment_intent?: string }).payment_intent ??
+          (event.data.object as { id: string }).id,
+        event.created,
+        event.id,
+      ),
     }),
   );
   return output.Item as { outcome: string; lastOutcome: string; deliveries: number } | undefined;

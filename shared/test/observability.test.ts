@@ -288,7 +288,7 @@ function failingWorker(applyEvent: () => Promise<never>) {
     observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
     ledger: {
       record: async () => {},
-      has: async () => false,
+      has: async () => ({ settled: false, receivedAt: null }),
       list: async () => ({ data: [], nextCursor: null }),
     },
     applyEvent,

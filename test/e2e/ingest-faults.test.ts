@@ -262,7 +262,17 @@ describe('pagination cursors (example 10)', () => {
   });
 
   it('refuses forged cursors on the events ledger with 400 validation_failed', async () => {
-    await refusesForgedCursors(`${clinic.base}/events?mode=test&`, 'pk');
+    // A payment's events (PaymentIntent and charge): more than one page of one.
+    const paid = await dashboardPayment(clinic, { description: 'ledger pages' });
+    await eventually(async () => {
+      const listed = await clinic.api(
+        'GET',
+        `${clinic.base}/events?mode=test&paymentId=${paid.id}`,
+        clinic.tokens.admin,
+      );
+      return listed.body.data?.length >= 2 ? true : undefined;
+    });
+    await refusesForgedCursors(`${clinic.base}/events?mode=test&paymentId=${paid.id}&`, 'pk');
   });
 
   it('refuses forged cursors on the payouts list with 400 validation_failed', async () => {

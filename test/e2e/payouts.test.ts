@@ -236,7 +236,11 @@ describe('payouts reconciled with bookings, through HTTP, SQS and DynamoDB, agai
         expect(view.items.find((entry: Json) => entry.paymentId === paymentId)?.type).toBe('charge');
         expect((await payment(paymentId))?.payoutId).toBe(payout.id);
       }
-      const stored = await dynamoPayoutStore(stack.doc, stack.tableName).get(clinicId, payout.id as string);
+      const stored = await dynamoPayoutStore(stack.doc, stack.tableName).get(
+        clinicId,
+        'test',
+        payout.id as string,
+      );
       // 8 rows with the payout's own: pages of 3, each stored in an invocation of its own.
       expect(stored?.reconciliation).toMatchObject({ status: 'completed', pages: 3, itemCount: 7 });
       const continuations =
@@ -264,7 +268,7 @@ describe('payouts reconciled with bookings, through HTTP, SQS and DynamoDB, agai
       await settled();
 
       const store = dynamoPayoutStore(stack.doc, stack.tableName);
-      const before = await store.get(clinicId, payoutId);
+      const before = await store.get(clinicId, 'test', payoutId);
       const settledView = (await getPayout(payoutId)).body;
       expect(settledView).toEqual(view);
       // Every payout event delivered once more (three copies each, shuffled): no write, the same answer.
@@ -277,7 +281,7 @@ describe('payouts reconciled with bookings, through HTTP, SQS and DynamoDB, agai
       ]);
       for (const event of ofPayout) await simCall('POST', `/_sim/events/${event.id}/resend`, keys.secretKey);
       await settled();
-      expect(await store.get(clinicId, payoutId)).toEqual(before);
+      expect(await store.get(clinicId, 'test', payoutId)).toEqual(before);
       expect((await getPayout(payoutId)).body).toEqual(view);
       for (const paymentId of payments) expect((await payment(paymentId))?.payoutId).toBe(payoutId);
     } finally {

@@ -438,7 +438,9 @@ export interface paths {
         };
         /**
          * The event ledger: what became of each Stripe event, newest first (30 days)
-         * @description Roles: clinic_admin.
+         * @description With `paymentId` or `objectId`: every event of that payment or object, whatever its outcome. With neither: the clinic's events that failed at least once (what an admin troubleshoots), each with the outcome a retry achieved since. `type` filters either form.
+         *
+         *     Roles: clinic_admin.
          */
         get: operations["getClinicsEvents"];
         put?: never;
@@ -5719,7 +5721,10 @@ export interface operations {
             query: {
                 mode: "test" | "live";
                 type?: string;
+                /** @description The payment's events: its own and its charges', refunds' and disputes'. */
                 paymentId?: string;
+                /** @description One Stripe object's events (a payout, card, subscription, invoice …). A charge's, refund's or dispute's events are filed under their payment: give `paymentId` with it. */
+                objectId?: string;
                 limit?: number;
                 cursor?: string;
             };

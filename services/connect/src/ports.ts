@@ -65,7 +65,16 @@ export interface ConnectionRegistry {
   add(clinicId: string, mode: Mode): Promise<void>;
   remove(clinicId: string, mode: Mode): Promise<void>;
   list(): AsyncIterable<ConnectionEntry>;
-  markSwept(clinicId: string, mode: Mode, sweptUntil: number): Promise<void>;
+  /**
+   * Moves the sweep's watermark (never backwards) and, when the sweep met an event, keeps when the newest of them
+   * was received (connection health's `lastEventReceivedAt`), in the same write.
+   */
+  markSwept(
+    clinicId: string,
+    mode: Mode,
+    sweptUntil: number,
+    lastEventReceivedAt: string | null,
+  ): Promise<void>;
 }
 
 export interface ConnectDeps {

@@ -8,6 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsConfig } from '../../../local/src/local-aws.ts';
 import { createTable } from '../../../local/src/provision.ts';
+import { dynamoConnectionRegistry } from '../src/adapters/dynamo-connection-registry.ts';
 import { dynamoHealthCounters } from '../src/adapters/dynamo-health-counters.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
@@ -71,7 +72,7 @@ describe('the ledger as connection health reads it', () => {
     paymentId: 'pi_1',
   });
 
-  it('finds failed events in the window, not those a retry settled, and the newest event received', async () => {
+  it('finds failed events in the window from the failed-events index, not those a retry settled', async () => {
     await ledger.record(entry('evt_old_failed', 1_000, 'failed'));
     await ledger.record(entry('evt_failed', 2_000, 'failed'));
     await ledger.record(entry('evt_retried', 2_100, 'failed'));
@@ -83,14 +84,25 @@ describe('the ledger as connection health reads it', () => {
       count: 1,
       examples: [{ eventId: 'evt_failed', type: 'payment_intent.succeeded', reason: 'Error: boom' }],
       truncated: false,
-      entriesRead: 3,
+      // Only entries that failed at least once are read: the one applied at once is not in the index.
+      entriesRead: 2,
     });
     expect(await reader.failedEventsSince('clinic_l', 'test', 0, 2)).toMatchObject({
       truncated: true,
       entriesRead: 2,
-      count: 0,
+      count: 1,
     });
-    expect(await reader.lastEventReceivedAt('clinic_l', 'test')).toBe(new Date(2_200_000).toISOString());
-    expect(await reader.lastEventReceivedAt('clinic_l', 'live')).toBeNull();
+    expect((await reader.failedEventsSince('clinic_l', 'live', 0, 100)).count).toBe(0);
+  });
+
+  it('reads the last event received where the sweep keeps it, on the connection', async () => {
+    const registry = dynamoConnectionRegistry(doc, tableName);
+    await registry.add('clinic_r', 'test');
+    expect(await reader.lastEventReceivedAt('clinic_r', 'test')).toBeNull();
+    await registry.markSwept('clinic_r', 'test', 1_000, '2026-11-26T10:00:00.000Z');
+    // A sweep that met no event keeps what the last one found.
+    await registry.markSwept('clinic_r', 'test', 2_000, null);
+    expect(await reader.lastEventReceivedAt('clinic_r', 'test')).toBe('2026-11-26T10:00:00.000Z');
+    expect(await reader.lastEventReceivedAt('clinic_r', 'live')).toBeNull();
   });
 });

@@ -114,6 +114,8 @@ export const paymentsContracts: RouteContracts = {
   },
   'GET /v1/clinics/{clinicId}/events': {
     summary: 'The event ledger: what became of each Stripe event, newest first (30 days)',
+    description:
+      "With `paymentId` or `objectId`: every event of that payment or object, whatever its outcome. With neither: the clinic's events that failed at least once (what an admin troubleshoots), each with the outcome a retry achieved since. `type` filters either form.",
     query: ledgerQuerySchema,
     responses: { 200: { description: 'A page of events.', content: jsonContent(ledgerPageSchema) } },
     errors: [],

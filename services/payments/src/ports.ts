@@ -38,7 +38,8 @@ export interface CustomerStore {
     accountId: string,
     clientId: string,
   ): Promise<CustomerRecord | undefined>;
-  byStripeId(clinicId: string, customerId: string): Promise<CustomerRecord | undefined>;
+  /** The customer Basis made with this Stripe id in this mode (the reverse item is keyed by mode). */
+  byStripeId(clinicId: string, mode: Mode, customerId: string): Promise<CustomerRecord | undefined>;
   /** Creates the record unless one exists; answers the stored one either way (the first writer wins). */
   create(record: CustomerRecord): Promise<CustomerRecord>;
   /** Forgets a customer Stripe no longer knows (both items), unless the client already has another one. */

@@ -22,7 +22,7 @@ const listPayouts: Route = async (deps, { event, caller }) => {
     ...(query.cursor ? { cursor: query.cursor } : {}),
   });
   const payouts = await Promise.all(
-    page.records.map((record) => deps.payouts.getWithItems(record.clinicId, record.payoutId)),
+    page.records.map((record) => deps.payouts.getWithItems(record.clinicId, record.mode, record.payoutId)),
   );
   const data = payouts
     .filter((payout) => payout !== undefined)
@@ -32,7 +32,13 @@ const listPayouts: Route = async (deps, { event, caller }) => {
 
 const getPayout: Route = async (deps, { event, caller }) => {
   const payoutId = pathParameter(event, 'payoutId');
-  const payout = await deps.payouts.getWithItems(caller.clinicId, payoutId);
+  // The path names no mode: both are read (Stripe's ids are unique across modes); should both exist, the live one
+  // is the one a person means.
+  const [live, test] = await Promise.all([
+    deps.payouts.getWithItems(caller.clinicId, 'live', payoutId),
+    deps.payouts.getWithItems(caller.clinicId, 'test', payoutId),
+  ]);
+  const payout = live ?? test;
   if (!payout) throw new NotFoundError('payout_not_found', `No payout ${payoutId} in this clinic.`);
   return jsonResponse(200, toPayoutView(payout.record, payout.items));
 };

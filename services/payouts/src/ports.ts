@@ -24,7 +24,7 @@ export interface PayoutPage {
 
 /** The port for payout records and their items. */
 export interface PayoutStore {
-  get(clinicId: string, payoutId: string): Promise<PayoutRecord | undefined>;
+  get(clinicId: string, mode: PayoutRecord['mode'], payoutId: string): Promise<PayoutRecord | undefined>;
   /** Writes the record if the stored version is still `expectedVersion` (undefined: it must not exist yet). */
   save(record: PayoutRecord, expectedVersion: number | undefined): Promise<void>;
   /** Writes items; writing the same item twice leaves one (keyed by balance transaction). */
@@ -32,6 +32,7 @@ export interface PayoutStore {
   /** A payout and its items in one Query. */
   getWithItems(
     clinicId: string,
+    mode: PayoutRecord['mode'],
     payoutId: string,
   ): Promise<{ record: PayoutRecord; items: PayoutItem[] } | undefined>;
   /** A clinic's payouts of one mode, newest first. */

@@ -192,7 +192,7 @@ function depsWith(
 const plentyOfTime = () => 60_000;
 
 async function expectReconciled(payoutId: string, suffix: string) {
-  const stored = await payouts.getWithItems(clinicId, payoutId);
+  const stored = await payouts.getWithItems(clinicId, 'test', payoutId);
   expect(stored?.record.reconciliation).toMatchObject({ status: 'completed', pages: 3, itemCount: 5 });
   expect(stored?.items.map((item) => item.balanceTransactionId)).toEqual(
     transactionsOf(payoutId, suffix)
@@ -261,7 +261,10 @@ describe('reconciling a payout against DynamoDB Local', () => {
     await expect(
       reconcilePayout(depsWith(gateway, { payouts: crashingStore }), target, plentyOfTime),
     ).rejects.toThrow('Lambda timed out');
-    expect((await payouts.get(clinicId, payoutId))?.reconciliation).toMatchObject({ pages: 1, itemCount: 1 });
+    expect((await payouts.get(clinicId, 'test', payoutId))?.reconciliation).toMatchObject({
+      pages: 1,
+      itemCount: 1,
+    });
     expect(await reconcilePayout(depsWith(gateway), target, plentyOfTime)).toBe('completed');
     await expectReconciled(payoutId, 'crash');
   });
@@ -349,7 +352,11 @@ describe('the payouts worker', () => {
       depsWith(gateway),
       silentObservability('payoutsWorker'),
       // The ledger's own write per delivery is measured elsewhere; here only payout and payment writes count.
-      { record: async () => {}, has: async () => false, list: async () => ({ data: [], nextCursor: null }) },
+      {
+        record: async () => {},
+        has: async () => ({ settled: false, receivedAt: null }),
+        list: async () => ({ data: [], nextCursor: null }),
+      },
     );
     const events = [
       payoutMessage('payout.created', 'evt_w_c', payoutId),
@@ -358,7 +365,7 @@ describe('the payouts worker', () => {
     ];
     const first = await worker(sqsEvent([...events, '{"not":"a message"}']), context);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm3' }]);
-    const stored = await payouts.getWithItems(clinicId, payoutId);
+    const stored = await payouts.getWithItems(clinicId, 'test', payoutId);
     expect(stored?.record).toMatchObject({
       status: 'paid',
       reconciliation: { status: 'completed', itemCount: 5 },

@@ -202,7 +202,7 @@ describe('a refund the reconciler finds still pending', () => {
       observability,
       ledger: {
         record: async () => {},
-        has: async () => false,
+        has: async () => ({ settled: false, receivedAt: null }),
         list: async () => ({ data: [], nextCursor: null }),
       },
       applyEvent: async () => 'ignored',

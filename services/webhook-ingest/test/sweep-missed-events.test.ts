@@ -9,31 +9,39 @@ const now = new Date('2026-11-29T12:00:00Z');
 const nowSeconds = now.getTime() / 1000;
 
 function listedEvent(index: number): Stripe.Event {
+  // Every third event is a refund's: the ledger files it under its payment.
+  const object =
+    index % 3 === 2
+      ? { id: `re_${index}`, object: 'refund', payment_intent: `pi_${index}` }
+      : { id: `pi_${index}`, object: 'payment_intent' };
   return {
     id: `evt_${index}`,
     object: 'event',
-    type: 'payment_intent.succeeded',
+    type: index % 3 === 2 ? 'refund.created' : 'payment_intent.succeeded',
     created: nowSeconds - 1000 + index,
     livemode: false,
     api_version: '2026-10-28.endive',
     pending_webhooks: 0,
     request: { id: null, idempotency_key: null },
-    data: { object: { id: `pi_${index}`, object: 'payment_intent' } },
+    data: { object },
   } as unknown as Stripe.Event;
 }
 
 /** A sweep of one connection over `count` missed events, where the ledger look-up of the events in `failing` throws. */
-function sweepWith(count: number, failing: ReadonlySet<string>) {
+function sweepWith(count: number, failing: ReadonlySet<string>, settled: ReadonlySet<string> = new Set()) {
   const enqueued: string[] = [];
   const watermarks: number[] = [];
+  const lastReceived: Array<string | null> = [];
+  const lookedUp: Array<{ eventId: string; subject: string | null }> = [];
   const connections: ConnectionRegistry = {
     add: async () => {},
     remove: async () => {},
     async *list() {
       yield { clinicId: 'clinic_1', mode: 'test', sweptUntil: null };
     },
-    markSwept: async (_clinicId, _mode, until) => {
+    markSwept: async (_clinicId, _mode, until, lastEventReceivedAt) => {
       watermarks.push(until);
+      lastReceived.push(lastEventReceivedAt);
     },
   };
   const secrets: SecretStore = {
@@ -43,10 +51,13 @@ function sweepWith(count: number, failing: ReadonlySet<string>) {
   };
   const ledger: EventLedger = {
     record: async () => {},
-    has: async (_clinicId, _mode, _created, eventId) => {
+    has: async (_clinicId, _mode, { eventId, paymentId }) => {
+      lookedUp.push({ eventId, subject: paymentId });
       // A throttled DynamoDB read, as the SDK surfaces it once its own retries are spent.
       if (failing.has(eventId)) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-      return false;
+      return settled.has(eventId)
+        ? { settled: true, receivedAt: `received ${eventId}` }
+        : { settled: false, receivedAt: null };
     },
     list: async () => ({ data: [], nextCursor: null }),
   };
@@ -73,7 +84,7 @@ function sweepWith(count: number, failing: ReadonlySet<string>) {
     now: () => now,
     settleSeconds: 0,
   };
-  return { run: () => sweepMissedEvents(deps), enqueued, watermarks };
+  return { run: () => sweepMissedEvents(deps), enqueued, watermarks, lastReceived, lookedUp };
 }
 
 describe('the missed-event sweep under a failing DynamoDB', () => {
@@ -92,5 +103,22 @@ describe('the missed-event sweep under a failing DynamoDB', () => {
     const clean = sweepWith(50, new Set());
     await clean.run();
     expect(clean.watermarks).toEqual([nowSeconds]);
+  });
+
+  it("looks events up under their payment and keeps the newest one's receipt for connection health", async () => {
+    const sweep = sweepWith(6, new Set(), new Set(['evt_1', 'evt_2']));
+    await sweep.run();
+    expect(sweep.lookedUp.find((look) => look.eventId === 'evt_2')).toEqual({
+      eventId: 'evt_2',
+      subject: 'pi_2',
+    });
+    // evt_5 (the newest) was enqueued by the sweep itself: it reached us now.
+    expect(sweep.lastReceived).toEqual([now.toISOString()]);
+    const allSeen = sweepWith(3, new Set(), new Set(['evt_0', 'evt_1', 'evt_2']));
+    await allSeen.run();
+    expect(allSeen.lastReceived).toEqual(['received evt_2']);
+    const none = sweepWith(0, new Set());
+    await none.run();
+    expect(none.lastReceived).toEqual([null]);
   });
 });

@@ -15,17 +15,18 @@ import type { Mode } from '../vocabulary.ts';
  * - a service's price:   pk CLINIC#<clinicId>  sk PRICING#<serviceId>
  * - a booking's payment: pk CLINIC#<clinicId>  sk BOOKING#<mode>#<bookingId>
  * - a client's customer: pk CLINIC#<clinicId>  sk CUSTOMER#<mode>#<accountId>#<clientId>
- *   and its reverse:     pk CLINIC#<clinicId>  sk STRIPE_CUSTOMER#<customerId>
+ *   and its reverse:     pk CLINIC#<clinicId>  sk STRIPE_CUSTOMER#<mode>#<customerId>
  * - a saved card:        pk CLINIC#<clinicId>  sk CARD#<mode>#<paymentMethodId>
  *   a customer's cards   gsi1pk CLINIC#<clinicId>#<mode>#CARDS#<customerId>  gsi1sk <paymentMethodId>
  * - a connection:        pk CONNECTIONS  sk <clinicId>#<mode>   (what the missed-event sweep walks)
  * - a health counter:    pk HEALTH#<clinicId>#<mode>  sk <kind>#<yyyy-mm-ddThh>   (one item per hour, TTL)
  * - a mode's last health: pk CLINIC#<clinicId>  sk CONNECTION_HEALTH#<mode>
- * - the event ledger:    pk CLINIC#<clinicId>#<mode>#EVENTS  sk <created, 10 digits>#<eventId>
- * - a payout:            pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>
+ * - the event ledger:    pk CLINIC#<clinicId>#<mode>#EVENTS#<paymentId ?? objectId>  sk <created, 10 digits>#<eventId>
+ *   failed at least once gsi1pk CLINIC#<clinicId>#<mode>#FAILED_EVENTS  gsi1sk <created, 10 digits>#<eventId>
+ * - a payout:            pk CLINIC#<clinicId>  sk PAYOUT#<mode>#<payoutId>
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#PAYOUTS  gsi1sk <createdAt>#<payoutId>
- * - a payout's item:     pk CLINIC#<clinicId>  sk PAYOUT#<payoutId>#ITEM#<balanceTransactionId>
- *   (one Query on sk between PAYOUT#<payoutId> and PAYOUT#<payoutId>#~ reads a payout and its items)
+ * - a payout's item:     pk CLINIC#<clinicId>  sk PAYOUT#<mode>#<payoutId>#ITEM#<balanceTransactionId>
+ *   (one Query on sk between PAYOUT#<mode>#<payoutId> and PAYOUT#<mode>#<payoutId>#~ reads a payout and its items)
  * - a membership plan:   pk CLINIC#<clinicId>  sk PLAN#<mode>#<planId>
  * - a membership:        pk CLINIC#<clinicId>  sk MEMBERSHIP#<mode>#<subscriptionId>
  *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#MEMBERSHIPS  gsi1sk <createdAt>#<subscriptionId>
@@ -96,9 +97,9 @@ export const customerKeys = {
     pk: `CLINIC#${clinicId}`,
     sk: `CUSTOMER#${mode}#${accountId}#${clientId}`,
   }),
-  byStripeId: (clinicId: string, customerId: string) => ({
+  byStripeId: (clinicId: string, mode: Mode, customerId: string) => ({
     pk: `CLINIC#${clinicId}`,
-    sk: `STRIPE_CUSTOMER#${customerId}`,
+    sk: `STRIPE_CUSTOMER#${mode}#${customerId}`,
   }),
 };
 
@@ -113,25 +114,43 @@ export const cardKeys = {
   }),
 };
 
+/** Sort key of a ledger entry: Stripe's `created` (seconds, 10 digits, so it sorts as a number) and the event id. */
+const ledgerSortKey = (created: number, eventId: string) => `${String(created).padStart(10, '0')}#${eventId}`;
+
 export const ledgerKeys = {
-  partition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#EVENTS`,
-  entry: (clinicId: string, mode: Mode, created: number, eventId: string) => ({
-    pk: `CLINIC#${clinicId}#${mode}#EVENTS`,
-    sk: `${String(created).padStart(10, '0')}#${eventId}`,
+  /**
+   * The partition of one object's events: `subjectId` is the payment a charge, refund or dispute event belongs to,
+   * else the event's object (a payout, a card, a subscription …), so that "the events of one payment" is one Query.
+   */
+  partition: (clinicId: string, mode: Mode, subjectId: string) =>
+    `CLINIC#${clinicId}#${mode}#EVENTS#${subjectId}`,
+  entry: (clinicId: string, mode: Mode, subjectId: string, created: number, eventId: string) => ({
+    pk: `CLINIC#${clinicId}#${mode}#EVENTS#${subjectId}`,
+    sk: ledgerSortKey(created, eventId),
   }),
+  /** gsi1 partition of the entries that recorded a failure (sparse: only those carry gsi1 keys). */
+  failedPartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#FAILED_EVENTS`,
+  failed: (clinicId: string, mode: Mode, created: number, eventId: string) => ({
+    gsi1pk: `CLINIC#${clinicId}#${mode}#FAILED_EVENTS`,
+    gsi1sk: ledgerSortKey(created, eventId),
+  }),
+  sortKey: ledgerSortKey,
 };
 
 export const payoutKeys = {
-  primary: (clinicId: string, payoutId: string) => ({
+  primary: (clinicId: string, mode: Mode, payoutId: string) => ({
     pk: `CLINIC#${clinicId}`,
-    sk: `PAYOUT#${payoutId}`,
+    sk: `PAYOUT#${mode}#${payoutId}`,
   }),
-  item: (clinicId: string, payoutId: string, balanceTransactionId: string) => ({
+  item: (clinicId: string, mode: Mode, payoutId: string, balanceTransactionId: string) => ({
     pk: `CLINIC#${clinicId}`,
-    sk: `PAYOUT#${payoutId}#ITEM#${balanceTransactionId}`,
+    sk: `PAYOUT#${mode}#${payoutId}#ITEM#${balanceTransactionId}`,
   }),
   /** Sort-key bounds of a payout and its items: nothing else sorts between them (Stripe ids have no `#`). */
-  withItems: (payoutId: string) => ({ from: `PAYOUT#${payoutId}`, to: `PAYOUT#${payoutId}#~` }),
+  withItems: (mode: Mode, payoutId: string) => ({
+    from: `PAYOUT#${mode}#${payoutId}`,
+    to: `PAYOUT#${mode}#${payoutId}#~`,
+  }),
   byDatePartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#PAYOUTS`,
   byDate: (clinicId: string, mode: Mode, createdAt: string, payoutId: string) => ({
     gsi1pk: `CLINIC#${clinicId}#${mode}#PAYOUTS`,

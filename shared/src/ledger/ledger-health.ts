@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ledgerKeys } from '../dynamo/keys.ts';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { connectionKey, ledgerKeys } from '../dynamo/keys.ts';
 import type { Mode } from '../vocabulary.ts';
 
 /** The ledger's failed events of a window, as connection health reports them. */
@@ -15,7 +15,10 @@ export interface FailedEventsSummary {
 
 /** What connection health reads from the event ledger (docs/api.md, "Stripe connection health"). */
 export interface LedgerHealthReader {
-  /** `receivedAt` of the newest event in the ledger (by Stripe's `created`), or null when it holds none. */
+  /**
+   * `receivedAt` of the newest event (by Stripe's `created`) the missed-event sweep found in the ledger or enqueued
+   * itself, kept on the connection's registry entry: as of the last sweep (every 15 minutes), null before any.
+   */
   lastEventReceivedAt(clinicId: string, mode: Mode): Promise<string | null>;
   /** Failed events created at or after `sinceSeconds` (Stripe seconds), newest first, reading at most `maxEntries`. */
   failedEventsSince(
@@ -27,37 +30,37 @@ export interface LedgerHealthReader {
 }
 
 /**
- * Reads the ledger partition of a clinic and mode by its sort key (`created`), so a window costs what it holds;
- * only a few attributes are projected. Failed entries have no `outcome` (a failure records only its reason, and a
- * later success sets the outcome), which is what the filter selects.
+ * Failed events come from the ledger's sparse failed-events index (gsi1, only entries that recorded a failure), read
+ * by `created`, so a window costs what failed in it, not what the clinic received; those a retry settled since carry
+ * an `outcome` and are filtered out. The last event received is one GetItem of the connection's registry entry,
+ * where the sweep keeps it: the ledger has no clinic-wide partition to ask, and keeping it per event would cost a
+ * write per event.
  */
 export function dynamoLedgerHealthReader(doc: DynamoDBDocumentClient, tableName: string): LedgerHealthReader {
   return {
     async lastEventReceivedAt(clinicId, mode) {
       const output = await doc.send(
-        new QueryCommand({
+        new GetCommand({
           TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': ledgerKeys.partition(clinicId, mode) },
-          ProjectionExpression: 'receivedAt',
-          ScanIndexForward: false,
-          Limit: 1,
+          Key: connectionKey(clinicId, mode),
+          ProjectionExpression: 'lastEventReceivedAt',
         }),
       );
-      return (output.Items?.[0]?.receivedAt as string | undefined) ?? null;
+      return (output.Item?.lastEventReceivedAt as string | undefined) ?? null;
     },
 
     async failedEventsSince(clinicId, mode, sinceSeconds, maxEntries) {
-      const from = ledgerKeys.entry(clinicId, mode, sinceSeconds, '').sk;
+      const from = ledgerKeys.sortKey(sinceSeconds, '');
       const summary: FailedEventsSummary = { count: 0, examples: [], truncated: false, entriesRead: 0 };
       let startKey: Record<string, unknown> | undefined;
       do {
         const output = await doc.send(
           new QueryCommand({
             TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk >= :from',
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :from',
             FilterExpression: 'attribute_not_exists(outcome)',
-            ExpressionAttributeValues: { ':pk': ledgerKeys.partition(clinicId, mode), ':from': from },
+            ExpressionAttributeValues: { ':pk': ledgerKeys.failedPartition(clinicId, mode), ':from': from },
             ExpressionAttributeNames: { '#type': 'type' },
             ProjectionExpression: 'eventId, #type, failureReason',
             ScanIndexForward: false,

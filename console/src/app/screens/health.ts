@@ -13,7 +13,11 @@ async function health(): Promise<HTMLElement> {
     'div',
     {},
     h('p', { id: 'health-status', class: `health health-${result.status}` }, `Status: ${result.status}`),
-    h('p', {}, `Checked ${result.checkedAt}; last event received ${result.lastEventReceivedAt ?? 'never'}.`),
+    h(
+      'p',
+      {},
+      `Checked ${result.checkedAt}; last event received ${result.lastEventReceivedAt ?? 'none yet'} (as of the last missed-event sweep).`,
+    ),
     table(
       ['check', 'ok', 'what was found / what to do'],
       result.checks.map((check) => [check.name, check.ok ? 'yes' : 'NO', check.detail]),

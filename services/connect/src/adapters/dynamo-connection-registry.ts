@@ -47,17 +47,20 @@ export function dynamoConnectionRegistry(doc: DynamoDBDocumentClient, tableName:
         startKey = output.LastEvaluatedKey;
       } while (startKey);
     },
-    async markSwept(clinicId, mode, sweptUntil) {
+    async markSwept(clinicId, mode, sweptUntil, lastEventReceivedAt) {
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: connectionKey(clinicId, mode),
-            UpdateExpression: 'SET sweptUntil = :until',
+            UpdateExpression: `SET sweptUntil = :until${lastEventReceivedAt ? ', lastEventReceivedAt = :last' : ''}`,
             // Only while still connected, and never backwards.
             ConditionExpression:
               'attribute_exists(pk) AND (attribute_not_exists(sweptUntil) OR sweptUntil < :until)',
-            ExpressionAttributeValues: { ':until': sweptUntil },
+            ExpressionAttributeValues: {
+              ':until': sweptUntil,
+              ...(lastEventReceivedAt ? { ':last': lastEventReceivedAt } : {}),
+            },
           }),
         );
       } catch (error) {

@@ -261,7 +261,7 @@ function missedEvents(facts: HealthFacts, context: HealthContext): HealthCheck {
 
 function failedEvents(facts: HealthFacts): HealthCheck {
   const { count, examples, truncated, entriesRead } = facts.failedEvents;
-  const scope = truncated ? ` (of the newest ${entriesRead} events)` : '';
+  const scope = truncated ? ` (of the newest ${entriesRead} events that failed at least once)` : '';
   if (count === 0) {
     return { name: 'failed_events', ok: true, detail: `No event failed to apply${scope}.` };
   }

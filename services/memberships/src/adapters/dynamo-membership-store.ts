@@ -69,6 +69,10 @@ export function dynamoMembershipStore(doc: DynamoDBDocumentClient, tableName: st
               membershipId: record.membershipId,
               createdAt: record.createdAt,
             },
+            // Written once per mode's key; never over an item of another mode.
+            ConditionExpression: 'attribute_not_exists(pk) OR #mode = :mode',
+            ExpressionAttributeNames: { '#mode': 'mode' },
+            ExpressionAttributeValues: { ':mode': record.mode },
           }),
         );
       }

@@ -31,9 +31,10 @@ export function dynamoBookingPaymentStore(
               entityType: 'booking_payment',
               ...claim,
             },
-            // A new booking, or one whose PaymentIntent was canceled; the claim itself is not released.
-            ConditionExpression: 'attribute_not_exists(pk) OR released = :true',
-            ExpressionAttributeValues: { ':true': true },
+            // A new booking, or one of this mode whose PaymentIntent was canceled; the claim itself is not released.
+            ConditionExpression: 'attribute_not_exists(pk) OR (released = :true AND #mode = :mode)',
+            ExpressionAttributeNames: { '#mode': 'mode' },
+            ExpressionAttributeValues: { ':true': true, ':mode': claim.mode },
           }),
         );
         return true;
@@ -49,8 +50,9 @@ export function dynamoBookingPaymentStore(
           Key: bookingKey(clinicId, mode, bookingId),
           UpdateExpression: 'SET paymentId = :paymentId',
           ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(paymentId) OR paymentId = :null OR paymentId = :paymentId)',
-          ExpressionAttributeValues: { ':paymentId': paymentId, ':null': null },
+            '#mode = :mode AND (attribute_not_exists(paymentId) OR paymentId = :null OR paymentId = :paymentId)',
+          ExpressionAttributeNames: { '#mode': 'mode' },
+          ExpressionAttributeValues: { ':paymentId': paymentId, ':null': null, ':mode': mode },
         }),
       );
     },
@@ -62,8 +64,10 @@ export function dynamoBookingPaymentStore(
             Key: bookingKey(clinicId, mode, bookingId),
             UpdateExpression: 'SET paymentId = :null, idempotencyKey = :next, released = :true',
             // Only from the canceled PaymentIntent: a release that lost a race to another changes nothing.
-            ConditionExpression: 'paymentId = :canceled',
+            ConditionExpression: 'paymentId = :canceled AND #mode = :mode',
+            ExpressionAttributeNames: { '#mode': 'mode' },
             ExpressionAttributeValues: {
+              ':mode': mode,
               ':null': null,
               ':next': nextIdempotencyKey,
               ':canceled': canceledPaymentId,

@@ -50,8 +50,8 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
   return {
     byClient: async (clinicId, mode, accountId, clientId) =>
       toCustomer(await get(customerKeys.byClient(clinicId, mode, accountId, clientId))),
-    byStripeId: async (clinicId, customerId) =>
-      toCustomer(await get(customerKeys.byStripeId(clinicId, customerId))),
+    byStripeId: async (clinicId, mode, customerId) =>
+      toCustomer(await get(customerKeys.byStripeId(clinicId, mode, customerId))),
 
     async create(record) {
       const attributes = { entityType: 'customer', ...record };
@@ -73,7 +73,10 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...customerKeys.byStripeId(record.clinicId, record.customerId), ...attributes },
+                  Item: {
+                    ...customerKeys.byStripeId(record.clinicId, record.mode, record.customerId),
+                    ...attributes,
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -108,7 +111,7 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
               {
                 Delete: {
                   TableName: tableName,
-                  Key: customerKeys.byStripeId(record.clinicId, record.customerId),
+                  Key: customerKeys.byStripeId(record.clinicId, record.mode, record.customerId),
                 },
               },
             ],
@@ -158,11 +161,13 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
                 ? { expiresAt: Math.floor(Date.now() / 1000) + tombstoneDays * 86_400 }
                 : {}),
             },
-            // A newer fact wins; in the same second a detach wins over an attach (it can only follow it).
+            // A newer fact wins; in the same second a detach wins over an attach (it can only follow it). Only
+            // over a card of the same mode: the key says so already, the condition keeps it so whatever the key.
             ConditionExpression:
-              'attribute_not_exists(pk) OR stateCreated < :created OR (stateCreated = :created AND #state = :attached AND :state = :detached)',
-            ExpressionAttributeNames: { '#state': 'state' },
+              'attribute_not_exists(pk) OR (#mode = :mode AND (stateCreated < :created OR (stateCreated = :created AND #state = :attached AND :state = :detached)))',
+            ExpressionAttributeNames: { '#state': 'state', '#mode': 'mode' },
             ExpressionAttributeValues: {
+              ':mode': card.mode,
               ':created': card.stateCreated,
               ':state': card.state,
               ':attached': 'attached',

@@ -82,7 +82,7 @@ async function attachedCard(
   const paymentMethodId = id(setupIntent.payment_method);
   if (!customerId || !paymentMethodId) return undefined;
   // The SetupIntent names the card only: read it from Stripe (only for customers Basis made).
-  if (!(await deps.customers.byStripeId(clinicId, customerId))) return undefined;
+  if (!(await deps.customers.byStripeId(clinicId, mode, customerId))) return undefined;
   return { ...(await deps.stripe.paymentMethod(clinicId, mode, paymentMethodId)), customerId };
 }
 
@@ -97,7 +97,9 @@ export async function applyCardEvent(
 ): Promise<EventOutcome> {
   if (message.event.type === 'payment_method.detached') return applyDetached(deps, message);
   const card = await attachedCard(deps, message);
-  if (!card || !(await deps.customers.byStripeId(message.clinicId, card.customerId))) return 'ignored';
+  // Only a customer Basis made in this event's mode: a test-mode event naming a live customer is ignored.
+  if (!card || !(await deps.customers.byStripeId(message.clinicId, message.mode, card.customerId)))
+    return 'ignored';
   const written = await deps.customers.putCardIfNewer({
     ...card,
     clinicId: message.clinicId,

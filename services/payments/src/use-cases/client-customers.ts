@@ -10,8 +10,7 @@ export function clientCustomers(deps: {
   return {
     ensureCustomer: async (input) => (await ensureCustomer(deps, input)).customerId,
     async clientOf(clinicId, mode, customerId) {
-      const customer = await deps.customers.byStripeId(clinicId, customerId);
-      return customer?.mode === mode ? customer.clientId : undefined;
+      return (await deps.customers.byStripeId(clinicId, mode, customerId))?.clientId;
     },
     async usableCard({ clinicId, mode, customerId, secretKey, paymentMethodId }) {
       if (paymentMethodId) {

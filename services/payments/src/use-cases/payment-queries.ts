@@ -53,19 +53,33 @@ export const ledgerQuerySchema = z.strictObject({
   type: z.string().min(1).max(100).optional(),
   paymentId: z
     .string()
-    .regex(/^pi_\w+$/)
-    .optional(),
+    .regex(/^pi_\w{1,250}$/)
+    .optional()
+    .meta({ description: "The payment's events: its own and its charges', refunds' and disputes'." }),
+  objectId: z
+    .string()
+    .regex(/^[a-z]{2,6}_\w{1,250}$/)
+    .optional()
+    .meta({
+      description:
+        "One Stripe object's events (a payout, card, subscription, invoice …). A charge's, refund's or dispute's events are filed under their payment: give `paymentId` with it.",
+      example: 'po_…',
+    }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().min(1).max(2048).optional(),
 });
 
-/** `GET …/events`: the event ledger, newest first: "did Stripe tell us?". */
+/**
+ * `GET …/events`: the event ledger, newest first: "did Stripe tell us?". With `paymentId` or `objectId`, that
+ * object's events (one Query on its partition); with neither, the clinic's events that failed at least once.
+ */
 export async function listLedger(deps: PaymentsApiDeps, clinicId: string, query: unknown) {
   const parsed = parseInput(ledgerQuerySchema, query ?? {}, 'query');
   return deps.ledger.list(clinicId, parsed.mode, {
     limit: parsed.limit,
     ...(parsed.type ? { type: parsed.type } : {}),
     ...(parsed.paymentId ? { paymentId: parsed.paymentId } : {}),
+    ...(parsed.objectId ? { objectId: parsed.objectId } : {}),
     ...(parsed.cursor ? { cursor: parsed.cursor } : {}),
   });
 }

@@ -4,7 +4,7 @@ import {
   GetCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { payoutKeys, putIfVersion, queryPage, table } from '@basis/shared';
+import { payoutKeys, putIfModeAndVersion, queryPage, table } from '@basis/shared';
 import {
   ConcurrentPayoutUpdateError,
   type PayoutItem,
@@ -22,7 +22,7 @@ const maxBatchAttempts = 8;
 
 function itemOf(record: PayoutRecord) {
   return {
-    ...payoutKeys.primary(record.clinicId, record.payoutId),
+    ...payoutKeys.primary(record.clinicId, record.mode, record.payoutId),
     ...payoutKeys.byDate(record.clinicId, record.mode, record.createdAt, record.payoutId),
     entityType: payoutEntity,
     ...record,
@@ -32,18 +32,19 @@ function itemOf(record: PayoutRecord) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * PayoutStore on the single table. A payout is one item (`sk PAYOUT#<id>`, listed through gsi1 per clinic and
- * mode, newest first); its balance transactions are items beside it (`sk PAYOUT#<id>#ITEM#<txn>`), so one Query
- * reads a payout with its items. Every write of the payout is conditional on the version it read.
+ * PayoutStore on the single table. A payout is one item (`sk PAYOUT#<mode>#<id>`, listed through gsi1 per clinic
+ * and mode, newest first); its balance transactions are items beside it (`sk PAYOUT#<mode>#<id>#ITEM#<txn>`), so
+ * one Query reads a payout with its items. Every write of the payout is conditional on the version it read and on
+ * its mode, so an event of one mode can never change a payout of the other, whatever id it names.
  */
 export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string): PayoutStore {
   const index = table.indexes[0];
   return {
-    async get(clinicId, payoutId) {
+    async get(clinicId, mode, payoutId) {
       const output = await doc.send(
         new GetCommand({
           TableName: tableName,
-          Key: payoutKeys.primary(clinicId, payoutId),
+          Key: payoutKeys.primary(clinicId, mode, payoutId),
           ConsistentRead: true,
         }),
       );
@@ -51,7 +52,7 @@ export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async save(record, expectedVersion) {
-      if (!(await putIfVersion(doc, tableName, itemOf(record), expectedVersion))) {
+      if (!(await putIfModeAndVersion(doc, tableName, itemOf(record), expectedVersion))) {
         throw new ConcurrentPayoutUpdateError(record.payoutId);
       }
     },
@@ -61,7 +62,7 @@ export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string
         let requests = items.slice(start, start + batchSize).map((item: PayoutItem) => ({
           PutRequest: {
             Item: {
-              ...payoutKeys.item(item.clinicId, item.payoutId, item.balanceTransactionId),
+              ...payoutKeys.item(item.clinicId, item.mode, item.payoutId, item.balanceTransactionId),
               entityType: itemEntity,
               ...item,
             },
@@ -76,9 +77,9 @@ export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string
       }
     },
 
-    async getWithItems(clinicId, payoutId) {
-      const bounds = payoutKeys.withItems(payoutId);
-      const primary = payoutKeys.primary(clinicId, payoutId);
+    async getWithItems(clinicId, mode, payoutId) {
+      const bounds = payoutKeys.withItems(mode, payoutId);
+      const primary = payoutKeys.primary(clinicId, mode, payoutId);
       let record: PayoutRecord | undefined;
       const items: PayoutItem[] = [];
       let startKey: Record<string, unknown> | undefined;
@@ -94,7 +95,7 @@ export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string
         );
         for (const row of output.Items ?? []) {
           if (row.sk === primary.sk) record = payoutRecordSchema.parse(row);
-          else if (row.entityType === itemEntity && row.payoutId === payoutId)
+          else if (row.entityType === itemEntity && row.payoutId === payoutId && row.mode === mode)
             items.push(payoutItemSchema.parse(row));
         }
         startKey = output.LastEvaluatedKey;

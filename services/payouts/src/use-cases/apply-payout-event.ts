@@ -28,7 +28,7 @@ export async function applyPayoutEvent(
   if (!message.event.type.startsWith('payout.')) return { outcome: 'ignored', record: undefined };
   const facts = payoutFacts(message.event);
   for (let attempt = 1; ; attempt++) {
-    const current = await deps.payouts.get(message.clinicId, facts.payout.id);
+    const current = await deps.payouts.get(message.clinicId, message.mode, facts.payout.id);
     const decision = decide(current, facts, {
       clinicId: message.clinicId,
       mode: message.mode,

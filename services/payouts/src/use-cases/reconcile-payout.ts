@@ -82,7 +82,7 @@ async function reconcileOnePage(deps: ReconcilePayoutDeps, record: PayoutRecord,
     } catch (error) {
       if (!(error instanceof ConcurrentPayoutUpdateError) || attempt >= maxWriteAttempts) throw error;
       // An event changed the payout meanwhile, or another worker stored this page: decide again on fresh data.
-      current = await deps.payouts.get(record.clinicId, record.payoutId);
+      current = await deps.payouts.get(record.clinicId, record.mode, record.payoutId);
     }
   }
 }
@@ -101,7 +101,7 @@ export async function reconcilePayout(
 ): Promise<ReconcileOutcome> {
   let secretKey: string | undefined;
   for (;;) {
-    const record = await deps.payouts.get(target.clinicId, target.payoutId);
+    const record = await deps.payouts.get(target.clinicId, target.mode, target.payoutId);
     if (!record || !needsReconciliation(record)) {
       return record?.reconciliation.status === 'completed' ? 'completed' : 'not_needed';
     }

@@ -48,6 +48,23 @@ export const sweepOverlapSeconds = 3_600;
 
 type HealOutcome = 'seen' | 'enqueued' | 'failed';
 
+/** What became of one listed event, and when it reached us (ledger's `receivedAt`, or now if the sweep sent it). */
+interface Healed {
+  outcome: HealOutcome;
+  receivedAt: string | null;
+}
+
+/** What the ledger keys an event by (its subject, `created` and id), read from an event as Stripe lists it. */
+function ledgerRef(listed: Stripe.Event) {
+  const object = listed.data.object as { id?: unknown };
+  return {
+    eventId: listed.id,
+    created: listed.created,
+    objectId: typeof object.id === 'string' ? object.id : '',
+    paymentId: relatedPaymentId(listed as unknown as StripeEvent),
+  };
+}
+
 /**
  * Refusals that belong to one event, not to the queue: a shape our contract refuses, or SQS refusing the message
  * itself (its characters, its size). Anything else (throttling, access, an outage) would fail every event alike, so
@@ -74,16 +91,18 @@ async function healEvent(
   deps: SweepDeps,
   connection: ConnectionEntry,
   listed: Stripe.Event,
-): Promise<HealOutcome> {
+): Promise<Healed> {
   const { clinicId, mode } = connection;
-  if (!queueForEventType(listed.type)) return 'seen';
-  if (await deps.ledger.has(clinicId, mode, listed.created, listed.id)) return 'seen';
+  if (!queueForEventType(listed.type)) return { outcome: 'seen', receivedAt: null };
+  const ref = ledgerRef(listed);
+  const check = await deps.ledger.has(clinicId, mode, ref);
+  if (check.settled) return { outcome: 'seen', receivedAt: check.receivedAt };
   const receivedAt = deps.now();
   try {
     const event = stripeEventSchema.parse(listed);
     await enqueueEvent(deps.queue, { clinicId, mode, event, receivedAt });
     deps.metrics.count(metricNames.sweepHealed, { mode }, { clinicId, eventId: listed.id });
-    return 'enqueued';
+    return { outcome: 'enqueued', receivedAt: check.receivedAt ?? receivedAt.toISOString() };
   } catch (error) {
     if (!isEventFault(error)) throw error;
     const reason = `${sweepRefusedReason}: ${failureReason(error)}`.slice(0, 300);
@@ -95,26 +114,21 @@ async function healEvent(
       type: listed.type,
       error,
     });
-    const object = listed.data.object as { id?: unknown };
     await deps.ledger
       .record({
         clinicId,
         mode,
-        eventId: listed.id,
+        ...ref,
         type: listed.type,
-        created: listed.created,
         receivedAt: receivedAt.toISOString(),
         outcome: 'failed',
         reason,
-        objectId: typeof object.id === 'string' ? object.id : '',
-        // The ledger's link to its payment, so that support finds the failure under that payment's events.
-        paymentId: relatedPaymentId(listed as unknown as StripeEvent),
       })
       // Without its ledger entry the event is tried again by the sweeps that still overlap it: nothing is lost.
       .catch((ledgerError: unknown) =>
         deps.logger.error('ledger write failed', { clinicId, mode, eventId: listed.id, error: ledgerError }),
       );
-    return 'failed';
+    return { outcome: 'failed', receivedAt: check.receivedAt ?? receivedAt.toISOString() };
   }
 }
 
@@ -137,11 +151,16 @@ async function sweepConnection(deps: SweepDeps, connection: ConnectionEntry): Pr
       : connection.sweptUntil - sweepOverlapSeconds;
   // The watermark may pass only events that were checked: it stops at the earliest one that was not.
   let watermark = to;
+  // Connection health's "last event received": that of the newest event (by `created`) that reached us.
+  let newest: { created: number; receivedAt: string } | null = null;
   for await (const listed of deps.events.eventsBetween(secretKey, from, to)) {
     try {
-      const outcome = await healEvent(deps, connection, listed);
+      const { outcome, receivedAt } = await healEvent(deps, connection, listed);
       if (outcome === 'enqueued') counts.enqueued++;
       if (outcome === 'failed') counts.failedEvents++;
+      if (receivedAt !== null && (newest === null || listed.created >= newest.created)) {
+        newest = { created: listed.created, receivedAt };
+      }
     } catch (error) {
       // A failed look-up or send (a throttled table or queue) must not stop the others from healing; this one is
       // checked again by the next sweep, since the watermark stays before it.
@@ -166,7 +185,12 @@ async function sweepConnection(deps: SweepDeps, connection: ConnectionEntry): Pr
     );
   }
   // An event recorded failed is skipped for good (the watermark moves past it); an unchecked one holds it back.
-  await deps.connections.markSwept(connection.clinicId, connection.mode, watermark);
+  await deps.connections.markSwept(
+    connection.clinicId,
+    connection.mode,
+    watermark,
+    newest?.receivedAt ?? null,
+  );
   return counts;
 }
 
