@@ -163,10 +163,10 @@ async function makeObjects(mode: Mode): Promise<ModeSide> {
   };
 }
 
-/** A payment of one mode as that mode's list shows it (the list is per mode; the by-id read names no mode). */
+/** A payment of one mode, with its refunds and disputes (`?mode=` keeps the read to that mode's record). */
 async function paymentOf(mode: Mode, paymentId: string): Promise<Json | undefined> {
-  const listed = await call('GET', `/payments?mode=${mode}&limit=100`);
-  return (listed.body.data as Json[]).find((payment) => payment.paymentId === paymentId);
+  const read = await call('GET', `/payments/${paymentId}?mode=${mode}`);
+  return read.status === 200 ? read.body : undefined;
 }
 
 function paymentBecomes(mode: Mode, paymentId: string, check: (payment: Json) => boolean) {

@@ -354,7 +354,9 @@ export interface paths {
         };
         /**
          * A payment
-         * @description Roles: clinic_admin, staff, client.
+         * @description Without `mode`, both modes are read (Stripe's ids are unique across modes) and the live payment is answered should both hold the id.
+         *
+         *     Roles: clinic_admin, staff, client.
          */
         get: operations["getClinicsPaymentsPaymentId"];
         put?: never;
@@ -4817,7 +4819,9 @@ export interface operations {
     };
     getClinicsPaymentsPaymentId: {
         parameters: {
-            query?: never;
+            query?: {
+                mode?: "test" | "live";
+            };
             header?: never;
             path: {
                 clinicId: string;

@@ -22,6 +22,8 @@ import { ledgerQuerySchema, paymentListQuerySchema, reportQuerySchema } from './
 
 /** The `?mode=` (or `{"mode"}`) of the routes that take nothing else. */
 export const modeOnlySchema = z.strictObject({ mode: z.enum(modes) });
+/** `?mode=` where a route may name it: without it, both modes are read and the live record wins. */
+export const optionalModeSchema = z.strictObject({ mode: z.enum(modes).optional() });
 
 /** The payments API's contracts, by routeKey: the schemas its routes (payments-routes.ts) parse and answer with. */
 export const paymentsContracts: RouteContracts = {
@@ -90,6 +92,9 @@ export const paymentsContracts: RouteContracts = {
   },
   'GET /v1/clinics/{clinicId}/payments/{paymentId}': {
     summary: 'A payment',
+    description:
+      "Without `mode`, both modes are read (Stripe's ids are unique across modes) and the live payment is answered should both hold the id.",
+    query: optionalModeSchema,
     responses: { 200: { description: 'The payment.', content: jsonContent(paymentViewSchema) } },
     errors: ['payment_not_found'],
   },

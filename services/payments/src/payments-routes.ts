@@ -13,7 +13,7 @@ import {
 import { toPaymentView } from './domain/payment.ts';
 import { reportAsCsv } from './domain/payments-report.ts';
 import { pricingSchema } from './domain/pricing.ts';
-import { modeOnlySchema } from './payments-contract.ts';
+import { modeOnlySchema, optionalModeSchema } from './payments-contract.ts';
 import type { PaymentsApiDeps } from './ports.ts';
 import { bookingPaymentBodySchema, createBookingPayment } from './use-cases/booking-payment.ts';
 import { cancelPayment } from './use-cases/cancel-payment.ts';
@@ -83,11 +83,12 @@ export const paymentsRoutes: Readonly<Record<string, Route>> = {
     jsonResponse(200, await listPayments(deps, caller, caller.clinicId, event.queryStringParameters)),
   'GET /v1/clinics/{clinicId}/payments/{paymentId}': async (deps, { event, caller }) => {
     const paymentId = pathParameter(event, 'paymentId');
-    // The route names no mode: both modes' item collections are read (one Query each, in parallel); Stripe's ids
-    // are unique across modes, and should both exist the live one is shown.
+    const { mode } = parseQuery(event, optionalModeSchema);
+    // Without a mode both modes' item collections are read (one Query each, in parallel); Stripe's ids are unique
+    // across modes, and should both exist the live one is shown.
     const [live, test] = await Promise.all([
-      deps.payments.slice(caller.clinicId, 'live', paymentId),
-      deps.payments.slice(caller.clinicId, 'test', paymentId),
+      mode === 'test' ? undefined : deps.payments.slice(caller.clinicId, 'live', paymentId),
+      mode === 'live' ? undefined : deps.payments.slice(caller.clinicId, 'test', paymentId),
     ]);
     const slice = live ?? test;
     // A client sees only their own payments; anyone else's is as good as absent.
