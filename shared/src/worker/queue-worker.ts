@@ -34,6 +34,31 @@ export type InternalHandlers = Readonly<
   Record<string, (body: unknown, context: Context) => Promise<unknown>>
 >;
 
+/**
+ * How a context applies the webhook events of one object together: per batch, the kit groups the webhook records by
+ * `groupOf`, orders each group and hands it to `applyGroup` (groups run concurrently with each other, a group's events
+ * in order), so that a batch holding several events of one object makes one decision and one write for it instead of
+ * racing on conditional writes.
+ */
+export interface EventGrouping {
+  /**
+   * The object a message concerns, as a key unique across clinics and modes (e.g. `<clinic>#<mode>#<paymentId>`);
+   * undefined: the message is applied alone with `applyEvent`.
+   */
+  groupOf(message: WebhookEventMessage): string | undefined;
+  /**
+   * Within one Stripe `created` second, the order the object usually moves in (lower first); ties keep batch order.
+   * Only shapes the work (fewer stale outcomes and Stripe reads): the outcome must not depend on it.
+   */
+  orderOf?(message: WebhookEventMessage): number;
+  /**
+   * Applies one object's events, in the order given, at most once each: one `AppliedEvent` per message, in the same
+   * order. Throws to fail the whole group (every one of its records is retried), so it must write nothing of a group
+   * it then fails.
+   */
+  applyGroup(messages: readonly WebhookEventMessage[], context: Context): Promise<readonly AppliedEvent[]>;
+}
+
 export interface QueueWorkerOptions {
   queue: QueueName;
   observability: Observability;
@@ -41,15 +66,85 @@ export interface QueueWorkerOptions {
   ledger: EventLedger;
   /** Applies one verified Stripe event at most once; throws on anything unexpected (the record is retried). */
   applyEvent(message: WebhookEventMessage, context: Context): Promise<AppliedEvent>;
+  /** Events of one object in one batch applied together (see `EventGrouping`); without it, each alone. */
+  grouping?: EventGrouping;
   internal?: InternalHandlers;
+}
+
+/** A record's share of its group: the group's one application (started by whichever record asks first), and its place. */
+interface GroupMember {
+  applied: () => Promise<readonly AppliedEvent[]>;
+  index: number;
+}
+
+/**
+ * The batch's webhook records grouped by object, by message id. Records that are not webhook events, do not parse
+ * (they fail alone, as before), have no group or share a message id with another record are left out: they are
+ * handled one by one.
+ */
+function planGroups(
+  records: readonly SQSRecord[],
+  grouping: EventGrouping,
+  context: Context,
+): Map<string, GroupMember> {
+  const idCounts = new Map<string, number>();
+  for (const record of records) idCounts.set(record.messageId, (idCounts.get(record.messageId) ?? 0) + 1);
+  const groups = new Map<string, { messageId: string; message: WebhookEventMessage; position: number }[]>();
+  records.forEach((record, position) => {
+    if (idCounts.get(record.messageId) !== 1) return;
+    let message: WebhookEventMessage;
+    try {
+      const body = JSON.parse(record.body) as { kind?: unknown };
+      if (typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') return;
+      message = webhookEventMessageSchema.parse(body);
+    } catch {
+      return;
+    }
+    const key = grouping.groupOf(message);
+    if (key === undefined) return;
+    const members = groups.get(key) ?? [];
+    members.push({ messageId: record.messageId, message, position });
+    groups.set(key, members);
+  });
+  const plan = new Map<string, GroupMember>();
+  for (const members of groups.values()) {
+    const rank = (message: WebhookEventMessage) => grouping.orderOf?.(message) ?? 0;
+    members.sort(
+      (a, b) =>
+        a.message.event.created - b.message.event.created ||
+        rank(a.message) - rank(b.message) ||
+        a.position - b.position,
+    );
+    let started: Promise<readonly AppliedEvent[]> | undefined;
+    const applied = () => {
+      started ??= grouping
+        .applyGroup(
+          members.map((member) => member.message),
+          context,
+        )
+        .then((results) => {
+          if (results.length !== members.length) {
+            throw new Error(`applyGroup answered ${results.length} results for ${members.length} events.`);
+          }
+          return results;
+        });
+      return started;
+    };
+    members.forEach((member, index) => {
+      plan.set(member.messageId, { applied, index });
+    });
+  }
+  return plan;
 }
 
 /**
  * The one SQS consumer shape (Powertools batch, partial-batch responses, the same Powertools middlewares as the
  * route kit). Each record is parsed against its contract and handed to `applyEvent` or to its internal handler; a
  * record that throws is reported alone in `batchItemFailures`, retried by SQS, and after `maxReceiveCount` lands in
- * the DLQ. Only a returned outcome acknowledges a message. Outcomes are counted (`WorkerOutcome`), and a failed
- * internal message is logged with its kind, clinic, object and receive count and counted (`InternalMessageFailed`).
+ * the DLQ. With `grouping`, webhook records of one object are applied together, in order (see `EventGrouping`); a
+ * group that throws fails each of its records, and records of other groups stand. Only a returned outcome acknowledges
+ * a message. Outcomes are counted (`WorkerOutcome`), and a failed internal message is logged with its kind, clinic,
+ * object and receive count and counted (`InternalMessageFailed`).
  */
 export function queueWorker(options: QueueWorkerOptions): SqsWorker {
   const { logger, metrics } = options.observability;
@@ -73,7 +168,12 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     }
   };
 
-  const handleEvent = async (record: SQSRecord, body: unknown, context: Context) => {
+  const handleEvent = async (
+    record: SQSRecord,
+    body: unknown,
+    context: Context,
+    member: GroupMember | undefined,
+  ) => {
     const message = webhookEventMessageSchema.parse(body);
     const described = {
       clinicId: message.clinicId,
@@ -91,7 +191,10 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
       );
     let applied: AppliedEvent;
     try {
-      applied = await options.applyEvent(message, context);
+      applied = member
+        ? // The group's one application, shared by its records; its failure fails each of them.
+          ((await member.applied())[member.index] as AppliedEvent)
+        : await options.applyEvent(message, context);
     } catch (error) {
       logger.error('event failed', { ...described, error });
       metrics.count(
@@ -125,22 +228,29 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     }
   };
 
-  const handleRecord = async (record: SQSRecord, context: Context) => {
+  const handleRecord = async (record: SQSRecord, context: Context, member: GroupMember | undefined) => {
     const body = JSON.parse(record.body) as { kind?: unknown };
     if (typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') {
       await handleInternal(record, body as { kind: string }, context);
       return;
     }
-    await handleEvent(record, body, context);
+    await handleEvent(record, body, context, member);
   };
 
   const handler = (event: SQSEvent, context: Context) =>
-    withStripeCallMetrics(metrics, () =>
-      processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
-        context,
-        throwOnFullBatchFailure: false,
-      }),
-    );
+    withStripeCallMetrics(metrics, () => {
+      // Each record keeps its own handler (and so its own entry in the partial batch response); records of one
+      // object await their group's one application instead of racing each other's conditional writes.
+      const plan = options.grouping
+        ? planGroups(event.Records, options.grouping, context)
+        : new Map<string, GroupMember>();
+      return processPartialResponse(
+        event,
+        (record: SQSRecord) => handleRecord(record, context, plan.get(record.messageId)),
+        processor,
+        { context, throwOnFullBatchFailure: false },
+      );
+    });
   // No early timeout from middy: a worker that runs out of time fails its batch, which SQS redelivers, and time-aware
   // work (payout reconciliation) keeps its own reserve.
   return middy(handler, { timeoutEarlyInMillis: 0 })
