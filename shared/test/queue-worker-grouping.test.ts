@@ -52,6 +52,8 @@ function recordingWorker(options: {
   const groups: string[][] = [];
   const singles: string[] = [];
   const ledger: LedgerEntry[] = [];
+  /** Groups when they end, single events when they start. */
+  const timeline: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const grouping: EventGrouping = {
@@ -64,6 +66,7 @@ function recordingWorker(options: {
       await new Promise((resolve) => setImmediate(resolve));
       inFlight -= 1;
       groups.push(ids);
+      timeline.push(`group ${ids.join(',')}`);
       if (options.failGroup?.(ids)) throw new Error(`group ${ids.join(',')} failed`);
       return ids.map((id): AppliedEvent => (id.endsWith('dup') ? 'duplicate' : 'applied'));
     },
@@ -81,13 +84,14 @@ function recordingWorker(options: {
     },
     applyEvent: async (message) => {
       singles.push(message.event.id);
+      timeline.push(`single ${message.event.id}`);
       return 'applied';
     },
     grouping,
     internal: { 'basis.test': async (body) => (options.internal ?? (async () => 'done'))(body) },
   });
   const run = (bodies: readonly unknown[]) => worker(batchOf(bodies), {} as Context);
-  return { run, groups, singles, ledger, maxInFlight: () => maxInFlight };
+  return { run, groups, singles, ledger, timeline, maxInFlight: () => maxInFlight };
 }
 
 describe('the queue worker groups a batch by object', () => {
@@ -142,7 +146,7 @@ describe('the queue worker groups a batch by object', () => {
     expect(response.batchItemFailures).toHaveLength(2);
   });
 
-  it('applies ungrouped events alone and internal messages by their handler, as without grouping', async () => {
+  it('applies ungrouped events alone, after the groups, and internal messages by their handler', async () => {
     const seen: unknown[] = [];
     const worker = recordingWorker({
       grouping: { groupOf: (message) => (message.event.id === 'evt_alone' ? undefined : 'obj') },
@@ -159,8 +163,8 @@ describe('the queue worker groups a batch by object', () => {
       { kind: 'basis.test', clinicId: 'clinic_g', mode: 'test', fail: true },
       { kind: 'stripe.webhook_event', clinicId: 'clinic_g' },
     ]);
-    expect(worker.singles).toEqual(['evt_alone']);
-    expect(worker.groups).toEqual([['evt_g1']]);
+    // The ungrouped event waits for the batch's groups: it may concern a grouped object and must not race its write.
+    expect(worker.timeline).toEqual(['group evt_g1', 'single evt_alone']);
     expect(seen).toHaveLength(2);
     // The internal message that threw and the webhook body that does not parse fail alone.
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['m3', 'm4']);

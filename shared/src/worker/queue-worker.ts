@@ -43,7 +43,7 @@ export type InternalHandlers = Readonly<
 export interface EventGrouping {
   /**
    * The object a message concerns, as a key unique across clinics and modes (e.g. `<clinic>#<mode>#<paymentId>`);
-   * undefined: the message is applied alone with `applyEvent`.
+   * undefined: the message is applied alone with `applyEvent`, once the batch's groups have settled.
    */
   groupOf(message: WebhookEventMessage): string | undefined;
   /**
@@ -77,16 +77,18 @@ interface GroupMember {
   index: number;
 }
 
+/** A batch's groups: each grouped record's share by message id, and a wait for every group to settle. */
+interface GroupPlan {
+  members: Map<string, GroupMember>;
+  settled(): Promise<unknown>;
+}
+
 /**
  * The batch's webhook records grouped by object, by message id. Records that are not webhook events, do not parse
  * (they fail alone, as before), have no group or share a message id with another record are left out: they are
  * handled one by one.
  */
-function planGroups(
-  records: readonly SQSRecord[],
-  grouping: EventGrouping,
-  context: Context,
-): Map<string, GroupMember> {
+function planGroups(records: readonly SQSRecord[], grouping: EventGrouping, context: Context): GroupPlan {
   const idCounts = new Map<string, number>();
   for (const record of records) idCounts.set(record.messageId, (idCounts.get(record.messageId) ?? 0) + 1);
   const groups = new Map<string, { messageId: string; message: WebhookEventMessage; position: number }[]>();
@@ -107,6 +109,7 @@ function planGroups(
     groups.set(key, members);
   });
   const plan = new Map<string, GroupMember>();
+  const starts: (() => Promise<unknown>)[] = [];
   for (const members of groups.values()) {
     const rank = (message: WebhookEventMessage) => grouping.orderOf?.(message) ?? 0;
     members.sort(
@@ -130,11 +133,12 @@ function planGroups(
         });
       return started;
     };
+    starts.push(applied);
     members.forEach((member, index) => {
       plan.set(member.messageId, { applied, index });
     });
   }
-  return plan;
+  return { members: plan, settled: () => Promise.allSettled(starts.map((start) => start())) };
 }
 
 /**
@@ -228,12 +232,16 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     }
   };
 
-  const handleRecord = async (record: SQSRecord, context: Context, member: GroupMember | undefined) => {
+  const handleRecord = async (record: SQSRecord, context: Context, plan: GroupPlan | undefined) => {
     const body = JSON.parse(record.body) as { kind?: unknown };
     if (typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') {
       await handleInternal(record, body as { kind: string }, context);
       return;
     }
+    const member = plan?.members.get(record.messageId);
+    // An event the context cannot place (an InvoicePayment names only its invoice) may still concern a grouped
+    // object: it waits for the batch's groups, so that it never races a group's one write.
+    if (plan && !member) await plan.settled();
     await handleEvent(record, body, context, member);
   };
 
@@ -241,12 +249,10 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     withStripeCallMetrics(metrics, () => {
       // Each record keeps its own handler (and so its own entry in the partial batch response); records of one
       // object await their group's one application instead of racing each other's conditional writes.
-      const plan = options.grouping
-        ? planGroups(event.Records, options.grouping, context)
-        : new Map<string, GroupMember>();
+      const plan = options.grouping ? planGroups(event.Records, options.grouping, context) : undefined;
       return processPartialResponse(
         event,
-        (record: SQSRecord) => handleRecord(record, context, plan.get(record.messageId)),
+        (record: SQSRecord) => handleRecord(record, context, plan),
         processor,
         { context, throwOnFullBatchFailure: false },
       );
