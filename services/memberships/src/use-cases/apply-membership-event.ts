@@ -1,9 +1,4 @@
-import {
-  type AppliedEvent,
-  type EventOutcome,
-  requireModeSecrets,
-  type WebhookEventMessage,
-} from '@basis/shared';
+import { type EventOutcome, requireModeSecrets, type WebhookEventMessage } from '@basis/shared';
 import { ConcurrentMembershipUpdateError, type MembershipRecord } from '../domain/membership.ts';
 import {
   idString,
@@ -246,13 +241,15 @@ export function membershipEventOrder(message: WebhookEventMessage): number {
 /**
  * Applies one membership's events from one batch, in order: one read, each event decided on the in-memory record by
  * the same decisions as alone, one conditional write at the end (none when nothing changed; a lost condition re-runs
- * the group on fresh data). Paid invoices' payment links follow the write, each as its event's follow-up, with the
- * membership's client as the group left it.
+ * the group on fresh data). Then paid invoices' payments are linked, in order, with the membership's client as the
+ * group left it: inside the group, so that an event applied alone after the batch's groups (an InvoicePayment of the
+ * same invoice) finds the link made. A link that fails fails the group: its events come back as duplicates for the
+ * membership, and the links are made then (as when one event's link fails alone).
  */
 export async function applyMembershipGroup(
   deps: WorkerDeps,
   messages: readonly WebhookEventMessage[],
-): Promise<AppliedEvent[]> {
+): Promise<EventOutcome[]> {
   for (let attempt = 1; ; attempt++) {
     const memberships = bufferedMembershipStore(deps.memberships);
     const results: MembershipEventResult[] = [];
@@ -264,14 +261,13 @@ export async function applyMembershipGroup(
       if (!(error instanceof ConcurrentMembershipUpdateError) || attempt >= maxGroupAttempts) throw error;
       continue;
     }
-    return Promise.all(
-      results.map(async ({ outcome, link }, index): Promise<AppliedEvent> => {
-        if (!link) return outcome;
-        const message = messages[index] as WebhookEventMessage;
-        const latest = await memberships.get(message.clinicId, message.mode, link.membershipId);
-        const clientId = latest?.clientId ?? link.clientId;
-        return { outcome, followUp: () => linkInvoice(deps, message, { ...link, clientId }) };
-      }),
-    );
+    for (const [index, { link }] of results.entries()) {
+      if (!link) continue;
+      const message = messages[index] as WebhookEventMessage;
+      // Answered from the buffer: the record the group just wrote.
+      const latest = await memberships.get(message.clinicId, message.mode, link.membershipId);
+      await linkInvoice(deps, message, { ...link, clientId: latest?.clientId ?? link.clientId });
+    }
+    return results.map((result) => result.outcome);
   }
 }
