@@ -9,6 +9,7 @@ import {
   type WebhookEventMessage,
 } from '@basis/shared';
 import type { Context, SQSEvent } from 'aws-lambda';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsConfig } from '../../../local/src/local-aws.ts';
 import { createTable } from '../../../local/src/provision.ts';
@@ -17,10 +18,17 @@ import { fixtureEvent } from '../../../test/support/fixtures.ts';
 import { dynamoCustomerStore } from '../src/adapters/dynamo-customer-store.ts';
 import { dynamoPaymentStore } from '../src/adapters/dynamo-payment-store.ts';
 import { buildPaymentsWorker } from '../src/build.ts';
-import type { PaymentRecord } from '../src/domain/payment.ts';
+import { ConcurrentUpdateError, type PaymentRecord } from '../src/domain/payment.ts';
+import { paymentIntentFacts } from '../src/domain/payment-intent-event.ts';
 import type { PaymentStore } from '../src/ports.ts';
 import { applyPaymentGroup } from '../src/use-cases/apply-payment-group.ts';
-import { visible } from './payment-intent-properties.ts';
+import {
+  applyInOrder,
+  latestOf,
+  type PaymentIntentFixture,
+  paymentIntentEvent,
+  visible,
+} from './payment-intent-properties.ts';
 
 const dynamo = new DynamoDBClient(localAwsConfig(inject('dynamoEndpoint')));
 const counter = countDynamoRequests(dynamo);
@@ -198,5 +206,80 @@ describe('the payments worker applies a batch per payment', () => {
     // The other writer's change stands: the group was decided again on the record it wrote.
     expect(record?.payoutId).toBe('po_race');
     expect(record?.version).toBe(3);
+  });
+});
+
+describe('payment groups, as a property', () => {
+  const types: PaymentIntentFixture[] = [
+    'payment_intent.payment_failed',
+    'payment_intent.requires_action',
+    'payment_intent.processing',
+    'payment_intent.succeeded',
+  ];
+
+  /** The payment store in memory, conditional on the version read, as DynamoDB's is. */
+  function memoryStore(): PaymentStore & { record: () => PaymentRecord | undefined } {
+    let stored: PaymentRecord | undefined;
+    return {
+      get: async () => structuredClone(stored),
+      list: async () => ({ items: [], nextCursor: null }),
+      async save(record, expectedVersion) {
+        if (stored?.version !== expectedVersion) throw new ConcurrentUpdateError(record.paymentId);
+        stored = structuredClone(record);
+      },
+      record: () => stored,
+    };
+  }
+
+  it('any events of one payment, delivered in any order and repetition and cut into any groups, end as one at a time', async () => {
+    const specsAndOrder = fc
+      .uniqueArray(
+        fc.record({
+          type: fc.constantFrom(...types),
+          created: fc.integer({ min: 100, max: 103 }),
+          n: fc.nat(1000),
+        }),
+        { minLength: 1, maxLength: 8, selector: (spec) => spec.n },
+      )
+      .chain((specs) =>
+        fc.tuple(
+          fc.constant(specs),
+          fc.shuffledSubarray(specs, { minLength: specs.length, maxLength: specs.length }),
+        ),
+      );
+    await fc.assert(
+      fc.asyncProperty(
+        specsAndOrder,
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1 }),
+        async ([specs, order], sizes) => {
+          const toEvent = (spec: (typeof specs)[number]) =>
+            paymentIntentEvent(spec.type, `evt_${spec.n}`, spec.created);
+          const stripeNow = latestOf(specs.map(toEvent));
+          const reference = visible(applyInOrder(specs.map(toEvent), stripeNow).record);
+          const store = memoryStore();
+          const deps = {
+            payments: store,
+            customers: dynamoCustomerStore(doc, tables.rerun),
+            stripe: {
+              paymentIntent: async () => paymentIntentFacts(stripeNow).paymentIntent,
+              paymentMethod: () => Promise.reject(new Error('not needed')),
+            },
+            now: () => new Date('2026-11-26T12:00:00Z'),
+          };
+          const delivered = [...order, ...order.slice(0, 2)].map((spec) => ({
+            ...messageOf(toEvent(spec)),
+            clinicId: 'clinic_1',
+          }));
+          // Each group in delivery order, not sorted: the outcome must not depend on the kit's ordering.
+          for (let start = 0, b = 0; start < delivered.length; b++) {
+            const size = sizes[b % sizes.length] ?? 1;
+            await applyPaymentGroup(deps, delivered.slice(start, start + size));
+            start += size;
+          }
+          expect(visible(store.record())).toEqual(reference);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

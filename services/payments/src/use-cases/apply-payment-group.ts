@@ -32,6 +32,8 @@ export function bufferedPaymentStore(store: PaymentStore): BufferedPaymentStore 
   const buffer = new Map<string, Buffered>();
   const keyOf = (clinicId: string, paymentId: string) => `${clinicId}#${paymentId}`;
   return {
+    // Anything but the payment record itself (lists) goes straight to the store.
+    ...store,
     async get(...args: Parameters<PaymentStore['get']>) {
       const key = keyOf(args[0], args[args.length - 1] as string);
       const held = buffer.get(key);
@@ -40,7 +42,6 @@ export function bufferedPaymentStore(store: PaymentStore): BufferedPaymentStore 
       buffer.set(key, { firstVersion: read?.version, latest: read, changed: false });
       return read;
     },
-    list: (...args) => store.list(...args),
     async save(record, expectedVersion) {
       const held = buffer.get(keyOf(record.clinicId, record.paymentId));
       // Every decision reads before it writes; a save without a read, or on an older version, would lose a change.
