@@ -47,6 +47,8 @@ function batchOf(bodies: readonly unknown[]): SQSEvent {
 function recordingWorker(options: {
   grouping?: Partial<EventGrouping>;
   failGroup?: (ids: readonly string[]) => boolean;
+  /** Events that cannot be applied alone either (a poison message). */
+  failAlone?: readonly string[];
   internal?: (body: unknown) => Promise<unknown>;
 }) {
   const groups: string[][] = [];
@@ -85,6 +87,8 @@ function recordingWorker(options: {
     applyEvent: async (message) => {
       singles.push(message.event.id);
       timeline.push(`single ${message.event.id}`);
+      if (options.failAlone?.includes(message.event.id))
+        throw new Error(`${message.event.id} cannot be applied`);
       return 'applied';
     },
     grouping,
@@ -125,25 +129,52 @@ describe('the queue worker groups a batch by object', () => {
     });
   });
 
-  it('fails every record of a group that throws, and only those', async () => {
-    const worker = recordingWorker({ failGroup: (ids) => ids.includes('evt_b1') });
+  it('applies a group that throws again event by event, in order: only the event that cannot be applied fails', async () => {
+    const worker = recordingWorker({
+      failGroup: (ids) => ids.includes('evt_b1'),
+      failAlone: ['evt_b1'],
+    });
+    const response = await worker.run([
+      webhook('evt_a1', 'obj_a', 100),
+      webhook('evt_b2', 'obj_b', 101),
+      webhook('evt_c1', 'obj_c', 100),
+      webhook('evt_b1', 'obj_b', 100),
+      webhook('evt_b3', 'obj_b', 102),
+    ]);
+    // The poison event fails alone; its object's other events are applied, in order, and not sent round again.
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m3']);
+    expect(worker.singles).toEqual(['evt_b1', 'evt_b2', 'evt_b3']);
+    const outcomes = Object.fromEntries(worker.ledger.map((entry) => [entry.eventId, entry.outcome]));
+    expect(outcomes).toEqual({
+      evt_a1: 'applied',
+      evt_b1: 'failed',
+      evt_b2: 'applied',
+      evt_b3: 'applied',
+      evt_c1: 'applied',
+    });
+    expect(worker.ledger.find((entry) => entry.eventId === 'evt_b1')?.reason).toBe(
+      'Error: evt_b1 cannot be applied',
+    );
+  });
+
+  it('fails every record of a group that fails alone too, and only those', async () => {
+    const worker = recordingWorker({
+      failGroup: (ids) => ids.includes('evt_b1'),
+      failAlone: ['evt_b1', 'evt_b2'],
+    });
     const response = await worker.run([
       webhook('evt_a1', 'obj_a', 100),
       webhook('evt_b1', 'obj_b', 100),
-      webhook('evt_c1', 'obj_c', 100),
       webhook('evt_b2', 'obj_b', 101),
     ]);
-    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['m1', 'm3']);
-    const outcomes = Object.fromEntries(worker.ledger.map((entry) => [entry.eventId, entry.outcome]));
-    expect(outcomes).toEqual({ evt_a1: 'applied', evt_b1: 'failed', evt_b2: 'failed', evt_c1: 'applied' });
-    const failed = worker.ledger.find((entry) => entry.eventId === 'evt_b2');
-    expect(failed?.reason).toBe('Error: group evt_b1,evt_b2 failed');
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['m1', 'm2']);
   });
 
-  it('fails a group whose application answers for fewer events than it was given', async () => {
+  it('applies alone the events of a group whose application answers for fewer events than it was given', async () => {
     const worker = recordingWorker({ grouping: { applyGroup: async () => ['applied'] } });
     const response = await worker.run([webhook('evt_a1', 'obj_a', 100), webhook('evt_a2', 'obj_a', 101)]);
-    expect(response.batchItemFailures).toHaveLength(2);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(worker.singles).toEqual(['evt_a1', 'evt_a2']);
   });
 
   it('applies ungrouped events alone, after the groups, and internal messages by their handler', async () => {

@@ -53,8 +53,10 @@ export interface EventGrouping {
   orderOf?(message: WebhookEventMessage): number;
   /**
    * Applies one object's events, in the order given, at most once each: one `AppliedEvent` per message, in the same
-   * order. Throws to fail the whole group (every one of its records is retried), so it must write nothing of a group
-   * it then fails.
+   * order. Throws when the group cannot be applied as one; the kit then applies its events one by one with
+   * `applyEvent`, in the same order, so that each record succeeds or fails on its own (one event that cannot be
+   * applied does not take its object's other events to the DLQ). A group that throws must therefore leave nothing
+   * that applying its events alone would not finish.
    */
   applyGroup(messages: readonly WebhookEventMessage[], context: Context): Promise<readonly AppliedEvent[]>;
 }
@@ -71,10 +73,19 @@ export interface QueueWorkerOptions {
   internal?: InternalHandlers;
 }
 
-/** A record's share of its group: the group's one application (started by whichever record asks first), and its place. */
+/**
+ * A record's share of its group: the group's one application (started by whichever record asks first), each event's
+ * result in it, and its place.
+ */
 interface GroupMember {
-  applied: () => Promise<readonly AppliedEvent[]>;
+  applied: () => Promise<readonly PromiseSettledResult<AppliedEvent>[]>;
   index: number;
+}
+
+/** What the kit does with a group: apply it as one, or else each of its events alone, in order. */
+interface GroupAppliers {
+  applyAlone(message: WebhookEventMessage): Promise<AppliedEvent>;
+  onGroupFailure(error: unknown, messages: readonly WebhookEventMessage[]): void;
 }
 
 /** A batch's groups: each grouped record's share by message id, and a wait for every group to settle. */
@@ -88,7 +99,12 @@ interface GroupPlan {
  * (they fail alone, as before), have no group or share a message id with another record are left out: they are
  * handled one by one.
  */
-function planGroups(records: readonly SQSRecord[], grouping: EventGrouping, context: Context): GroupPlan {
+function planGroups(
+  records: readonly SQSRecord[],
+  grouping: EventGrouping,
+  appliers: GroupAppliers,
+  context: Context,
+): GroupPlan {
   const idCounts = new Map<string, number>();
   for (const record of records) idCounts.set(record.messageId, (idCounts.get(record.messageId) ?? 0) + 1);
   const groups = new Map<string, { messageId: string; message: WebhookEventMessage; position: number }[]>();
@@ -118,19 +134,10 @@ function planGroups(records: readonly SQSRecord[], grouping: EventGrouping, cont
         rank(a.message) - rank(b.message) ||
         a.position - b.position,
     );
-    let started: Promise<readonly AppliedEvent[]> | undefined;
+    const messages = members.map((member) => member.message);
+    let started: Promise<readonly PromiseSettledResult<AppliedEvent>[]> | undefined;
     const applied = () => {
-      started ??= grouping
-        .applyGroup(
-          members.map((member) => member.message),
-          context,
-        )
-        .then((results) => {
-          if (results.length !== members.length) {
-            throw new Error(`applyGroup answered ${results.length} results for ${members.length} events.`);
-          }
-          return results;
-        });
+      started ??= applyGroupOrAlone(grouping, appliers, messages, context);
       return started;
     };
     starts.push(applied);
@@ -141,12 +148,40 @@ function planGroups(records: readonly SQSRecord[], grouping: EventGrouping, cont
   return { members: plan, settled: () => Promise.allSettled(starts.map((start) => start())) };
 }
 
+async function applyGroupOrAlone(
+  grouping: EventGrouping,
+  appliers: GroupAppliers,
+  messages: readonly WebhookEventMessage[],
+  context: Context,
+): Promise<PromiseSettledResult<AppliedEvent>[]> {
+  try {
+    const results = await grouping.applyGroup(messages, context);
+    if (results.length !== messages.length) {
+      throw new Error(`applyGroup answered ${results.length} results for ${messages.length} events.`);
+    }
+    return results.map((value) => ({ status: 'fulfilled', value }));
+  } catch (error) {
+    appliers.onGroupFailure(error, messages);
+    const alone: PromiseSettledResult<AppliedEvent>[] = [];
+    // In order, one at a time: the events of one object must not race each other here either.
+    for (const message of messages) {
+      alone.push(
+        await appliers.applyAlone(message).then(
+          (value) => ({ status: 'fulfilled', value }) as const,
+          (reason: unknown) => ({ status: 'rejected', reason }) as const,
+        ),
+      );
+    }
+    return alone;
+  }
+}
+
 /**
  * The one SQS consumer shape (Powertools batch, partial-batch responses, the same Powertools middlewares as the
  * route kit). Each record is parsed against its contract and handed to `applyEvent` or to its internal handler; a
  * record that throws is reported alone in `batchItemFailures`, retried by SQS, and after `maxReceiveCount` lands in
  * the DLQ. With `grouping`, webhook records of one object are applied together, in order (see `EventGrouping`); a
- * group that throws fails each of its records, and records of other groups stand. Only a returned outcome acknowledges
+ * group that throws is applied again event by event, so each of its records still succeeds or fails on its own. Only a returned outcome acknowledges
  * a message. Outcomes are counted (`WorkerOutcome`), and a failed internal message is logged with its kind, clinic,
  * object and receive count and counted (`InternalMessageFailed`).
  */
@@ -195,10 +230,7 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
       );
     let applied: AppliedEvent;
     try {
-      applied = member
-        ? // The group's one application, shared by its records; its failure fails each of them.
-          ((await member.applied())[member.index] as AppliedEvent)
-        : await options.applyEvent(message, context);
+      applied = member ? await resultOf(member) : await options.applyEvent(message, context);
     } catch (error) {
       logger.error('event failed', { ...described, error });
       metrics.count(
@@ -232,6 +264,20 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     }
   };
 
+  const appliersFor = (context: Context): GroupAppliers => ({
+    applyAlone: (message) => options.applyEvent(message, context),
+    onGroupFailure: (error, messages) => {
+      const first = messages[0];
+      logger.warn('event group failed; applying its events one by one', {
+        clinicId: first?.clinicId,
+        mode: first?.mode,
+        objectId: first?.event.data.object.id,
+        events: messages.length,
+        error,
+      });
+    },
+  });
+
   const handleRecord = async (record: SQSRecord, context: Context, plan: GroupPlan | undefined) => {
     const body = JSON.parse(record.body) as { kind?: unknown };
     if (typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') {
@@ -249,7 +295,9 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     withStripeCallMetrics(metrics, () => {
       // Each record keeps its own handler (and so its own entry in the partial batch response); records of one
       // object await their group's one application instead of racing each other's conditional writes.
-      const plan = options.grouping ? planGroups(event.Records, options.grouping, context) : undefined;
+      const plan = options.grouping
+        ? planGroups(event.Records, options.grouping, appliersFor(context), context)
+        : undefined;
       return processPartialResponse(
         event,
         (record: SQSRecord) => handleRecord(record, context, plan),
@@ -263,6 +311,14 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     .use(injectLambdaContext(options.observability.logger, { resetKeys: true }))
     .use(logMetrics(options.observability.powertoolsMetrics))
     .use(captureLambdaHandler(options.observability.tracer)) as unknown as SqsWorker;
+}
+
+/** A grouped record's own result: its event's outcome, or its own failure, out of the group's one application. */
+async function resultOf(member: GroupMember): Promise<AppliedEvent> {
+  const result = (await member.applied())[member.index];
+  if (!result) throw new Error('A group answered no result for one of its events.');
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function describeInternal(record: SQSRecord, body: { kind: string }) {
