@@ -181,9 +181,9 @@ async function applyGroupOrAlone(
  * route kit). Each record is parsed against its contract and handed to `applyEvent` or to its internal handler; a
  * record that throws is reported alone in `batchItemFailures`, retried by SQS, and after `maxReceiveCount` lands in
  * the DLQ. With `grouping`, webhook records of one object are applied together, in order (see `EventGrouping`); a
- * group that throws is applied again event by event, so each of its records still succeeds or fails on its own. Only a returned outcome acknowledges
- * a message. Outcomes are counted (`WorkerOutcome`), and a failed internal message is logged with its kind, clinic,
- * object and receive count and counted (`InternalMessageFailed`).
+ * group that throws is applied again event by event, so each of its records still succeeds or fails on its own. Only
+ * a returned outcome acknowledges a message. Outcomes are counted (`WorkerOutcome`), and a failed internal message is
+ * logged with its kind, clinic, object and receive count and counted (`InternalMessageFailed`).
  */
 export function queueWorker(options: QueueWorkerOptions): SqsWorker {
   const { logger, metrics } = options.observability;
