@@ -22,26 +22,38 @@ export function printIngest(ingest: Awaited<ReturnType<typeof benchIngestCpu>>):
 }
 
 export function printWrites(writes: Awaited<ReturnType<typeof benchWorkerWrites>>): void {
+  const { payments, memberships } = writes;
   out(
-    `\nPayments worker, DynamoDB requests and capacity per event (${writes.events} events, batches of 10, DynamoDB Local)`,
+    `\nWorkers, DynamoDB capacity per event (batches of 10, DynamoDB Local; ConsumedCapacity TOTAL, table + index)`,
   );
   out(
-    `  applied event     ${writes.appliedRecordWritesPerEvent.toFixed(2)} record writes + ${writes.appliedLedgerWritesPerEvent.toFixed(2)} ledger writes, ${writes.appliedReadsPerEvent.toFixed(2)} reads`,
+    `  payments: ${payments.separate.events} events (processing + succeeded of ${payments.separate.events / 2} payments); memberships: ${memberships.separate.events} events of ${memberships.count} (Stripe Billing on the simulator: sign-up paid, one renewal paid)`,
   );
   out(
-    `  duplicate event   ${writes.duplicateRecordWritesPerEvent.toFixed(2)} record writes + ${writes.duplicateLedgerWritesPerEvent.toFixed(2)} ledger writes, ${writes.duplicateReadsPerEvent.toFixed(2)} reads`,
+    `  ${pad('worker and shape', 34)}${lpad('applied WRU', 12)}${lpad('RRU', 7)}${lpad('dup WRU', 9)}${lpad('RRU', 7)}${lpad('lost conditions', 17)}`,
   );
+  const row = (name: string, shape: (typeof payments)['separate']) =>
+    out(
+      `  ${pad(name, 34)}${lpad(shape.applied.wruPerEvent.toFixed(2), 12)}${lpad(shape.applied.rruPerEvent.toFixed(2), 7)}${lpad(shape.duplicate.wruPerEvent.toFixed(2), 9)}${lpad(shape.duplicate.rruPerEvent.toFixed(2), 7)}${lpad(String(shape.applied.conditionFailures + shape.duplicate.conditionFailures), 17)}`,
+    );
+  row('payments, separate batches', payments.separate);
+  row('payments, same batch (grouped)', payments.grouped);
+  row('memberships, separate batches', memberships.separate);
+  row('memberships, same batch (grouped)', memberships.grouped);
+  out('  requests per applied event, by command');
+  const requests = (name: string, shape: (typeof payments)['separate']) =>
+    out(
+      `  ${pad(name, 34)}${Object.entries(shape.applied.requestsPerEvent)
+        .map(([command, count]) => `${command.replace('Command', '')} ${count.toFixed(2)}`)
+        .join(', ')}`,
+    );
+  requests('payments, separate batches', payments.separate);
+  requests('payments, same batch (grouped)', payments.grouped);
+  requests('memberships, separate batches', memberships.separate);
+  requests('memberships, same batch (grouped)', memberships.grouped);
   out(
-    `  raw counts        applied ${JSON.stringify(writes.appliedCounts)}  duplicate ${JSON.stringify(writes.duplicateCounts)}`,
+    '  lost conditions = conditional writes that lost a race and were redone (DynamoDB reports no capacity for them)',
   );
-  out('  ConsumedCapacity (TOTAL, table + index)');
-  out(
-    `  applied event     ${writes.appliedWruPerEvent.toFixed(2)} WRU, ${writes.appliedRruPerEvent.toFixed(2)} RRU`,
-  );
-  out(
-    `  duplicate event   ${writes.duplicateWruPerEvent.toFixed(2)} WRU, ${writes.duplicateRruPerEvent.toFixed(2)} RRU`,
-  );
-  out(`  failed requests   ${writes.failedRequests} (DynamoDB reports no capacity for a lost condition)`);
 }
 
 export function printE2e(rows: readonly ThroughputRow[]): void {

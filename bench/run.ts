@@ -25,7 +25,7 @@ import { benchWorkerWrites } from './worker-writes.ts';
  *   npm run bench -- --only e2e,reads      some of them: ingest, writes, e2e, reads, bundles, cost
  *   BENCH_QUICK=1 npm run bench            small sizes, for a smoke run (about a minute)
  *
- * Knobs (defaults full / quick): BENCH_ITERATIONS 20000/2000, BENCH_PAYMENTS 200/50, BENCH_E2E_EVENTS
+ * Knobs (defaults full / quick): BENCH_ITERATIONS 20000/2000, BENCH_PAYMENTS 200/50, BENCH_MEMBERSHIPS 20/5, BENCH_E2E_EVENTS
  * "1000,5000"/"200,500", BENCH_CONCURRENCY 16, BENCH_WARMUP 300/50, BENCH_HISTORY "150,1150,6150"/"150,400",
  * BENCH_CURRENT_MONTH 150, BENCH_COLD_RUNS 15/3, BENCH_LOG_EVENTS 200/50, BENCH_TIMEOUT_MINUTES 20.
  */
@@ -41,6 +41,7 @@ const list = (name: string, full: string, small: string) =>
 const config = {
   iterations: knob('BENCH_ITERATIONS', 20_000, 2_000),
   payments: knob('BENCH_PAYMENTS', 200, 50),
+  memberships: knob('BENCH_MEMBERSHIPS', 20, 5),
   e2eEvents: list('BENCH_E2E_EVENTS', '1000,5000', '200,500'),
   concurrency: knob('BENCH_CONCURRENCY', 16, 16),
   warmup: knob('BENCH_WARMUP', 300, 50),
@@ -99,7 +100,7 @@ try {
   let writes: Awaited<ReturnType<typeof benchWorkerWrites>> | undefined;
   if (emulators && (sections.has('writes') || sections.has('cost'))) {
     progress('worker writes and capacity');
-    writes = await benchWorkerWrites(emulators, config.payments);
+    writes = await benchWorkerWrites(emulators, config.payments, config.memberships);
     if (sections.has('writes')) printWrites(writes);
   }
   let e2e: ThroughputRow[] | undefined;

@@ -16,6 +16,8 @@ export interface CapacityTotals {
   requests: Record<string, number>;
   /** Requests that failed (e.g. a conditional write that lost): DynamoDB reports no capacity for them. */
   failed: number;
+  /** Of those, conditional writes that lost (`ConditionalCheckFailedException`): a race, redone on fresh data. */
+  conditionFailures: number;
 }
 
 export interface CapacityMeter {
@@ -41,7 +43,7 @@ function unitsOf(entry: CapacityShape | undefined): number {
  * on-demand billing charges, rather than a count of requests.
  */
 export function meterConsumedCapacity(client: DynamoDBClient): CapacityMeter {
-  let totals: CapacityTotals = { wru: 0, rru: 0, requests: {}, failed: 0 };
+  let totals: CapacityTotals = { wru: 0, rru: 0, requests: {}, failed: 0, conditionFailures: 0 };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
@@ -54,6 +56,7 @@ export function meterConsumedCapacity(client: DynamoDBClient): CapacityMeter {
         result = await next(args);
       } catch (error) {
         totals.failed += 1;
+        if ((error as Error).name === 'ConditionalCheckFailedException') totals.conditionFailures += 1;
         throw error;
       }
       const consumed = (result.output as { ConsumedCapacity?: CapacityShape | CapacityShape[] })
@@ -70,7 +73,7 @@ export function meterConsumedCapacity(client: DynamoDBClient): CapacityMeter {
   return {
     totals: () => ({ ...totals, requests: { ...totals.requests } }),
     reset: () => {
-      totals = { wru: 0, rru: 0, requests: {}, failed: 0 };
+      totals = { wru: 0, rru: 0, requests: {}, failed: 0, conditionFailures: 0 };
     },
   };
 }

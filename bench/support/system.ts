@@ -32,6 +32,7 @@ import { localAwsConfig } from '../../local/src/local-aws.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/src/local-stack.ts';
 import { createTable } from '../../local/src/provision.ts';
 import { startSqsLocal } from '../../local/src/sqs-local.ts';
+import { buildMembershipsWorker } from '../../services/memberships/src/build.ts';
 import { buildPaymentsWorker } from '../../services/payments/src/build.ts';
 import { paymentIntentProperties } from '../../services/payments/test/payment-intent-properties.ts';
 import { payoutProperties } from '../../services/payouts/test/payout-properties.ts';
@@ -169,6 +170,44 @@ export function paymentsWorker(dynamo: DynamoDBClient, tableName: string) {
     secrets: { cached: noSecrets, uncached: noSecrets },
     stripe: createStripeClient('paymentsWorker', { [envNames.stripeApiUrl]: 'http://127.0.0.1:9' }),
     observability: silent('paymentsWorker'),
+    cors: { allowedOrigins: [] },
+    now: () => new Date(),
+  });
+}
+
+/** Whether the system routes events of this type to the memberships worker. */
+export const membershipsEventType = (type: string): boolean => queueForEventType(type) === 'memberships';
+
+/**
+ * The memberships worker as wired for Lambda, on a DynamoDB client of the caller's, reading Stripe (invoices, the
+ * PaymentIntents of paid invoices) from the simulator with `secretKey` as the clinic's test key.
+ */
+export function membershipsWorker(
+  dynamo: DynamoDBClient,
+  tableName: string,
+  options: { clinicId: string; secretKey: string; stripeApiUrl: string },
+) {
+  const clinicSecrets: ClinicSecrets = {
+    clinicId: options.clinicId,
+    test: {
+      secretKey: options.secretKey,
+      publishableKey: options.secretKey.replace('sk_', 'pk_'),
+      accountId: null,
+      webhookSecrets: [],
+      webhook: { managed: false, endpointId: null, url: null },
+      connectedAt: new Date().toISOString(),
+    },
+  };
+  const secrets: SecretStore = {
+    get: async () => clinicSecrets,
+    put: async () => {},
+    delete: async () => {},
+  };
+  return buildMembershipsWorker({
+    table: { doc: createDocumentClient(dynamo), tableName },
+    secrets: { cached: secrets, uncached: secrets },
+    stripe: createStripeClient('membershipsWorker', { [envNames.stripeApiUrl]: options.stripeApiUrl }),
+    observability: silent('membershipsWorker'),
     cors: { allowedOrigins: [] },
     now: () => new Date(),
   });

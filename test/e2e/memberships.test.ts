@@ -517,7 +517,10 @@ describe('chaos', () => {
       ).toISOString();
       const settled = await membershipBecomes(
         membershipId,
-        (m) => m.currentPeriodStart === periodStart && m.latestInvoice?.invoiceId === onStripe.latest_invoice,
+        (m) =>
+          m.currentPeriodStart === periodStart &&
+          m.latestInvoice?.invoiceId === onStripe.latest_invoice &&
+          m.latestInvoice?.status === 'paid',
       );
       expect(settled).toMatchObject({
         status: onStripe.status,

@@ -5,7 +5,12 @@ import { dynamoPlanStore } from './adapters/dynamo-plan-store.ts';
 import { stripeBillingGateway } from './adapters/stripe-billing-gateway.ts';
 import { membershipsRoutes } from './memberships-routes.ts';
 import type { MembershipsDeps } from './ports.ts';
-import { applyMembershipEvent } from './use-cases/apply-membership-event.ts';
+import {
+  applyMembershipEvent,
+  applyMembershipGroup,
+  membershipEventOrder,
+  membershipGroupOf,
+} from './use-cases/apply-membership-event.ts';
 
 function membershipsDeps(
   clients: ClientsOf<'membershipsApi'> | ClientsOf<'membershipsWorker'>,
@@ -41,5 +46,11 @@ export function buildMembershipsWorker(clients: ClientsOf<'membershipsWorker'>) 
     observability: clients.observability,
     ledger: dynamoEventLedger(clients.table.doc, clients.table.tableName),
     applyEvent: (message) => applyMembershipEvent(deps, message),
+    // A batch's events of one Subscription (and its invoices): one read, decided in order, one write.
+    grouping: {
+      groupOf: membershipGroupOf,
+      orderOf: membershipEventOrder,
+      applyGroup: (messages) => applyMembershipGroup(deps, messages),
+    },
   });
 }

@@ -1,10 +1,23 @@
 import type { ClientCustomers, PaymentRecord, PaymentRecords } from '@basis/payments';
-import type { ClinicSecrets, EventOutcome, SecretStore, WebhookEventMessage } from '@basis/shared';
+import {
+  type ClinicSecrets,
+  createObservability,
+  type EventOutcome,
+  queueWorker,
+  type SecretStore,
+  type WebhookEventMessage,
+} from '@basis/shared';
+import type { Context, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConcurrentMembershipUpdateError, type MembershipRecord } from '../src/domain/membership.ts';
 import type { BillingGateway, MembershipStore, SubscriptionView } from '../src/ports.ts';
-import { applyMembershipEvent } from '../src/use-cases/apply-membership-event.ts';
+import {
+  applyMembershipEvent,
+  applyMembershipGroup,
+  membershipEventOrder,
+  membershipGroupOf,
+} from '../src/use-cases/apply-membership-event.ts';
 
 const clinicId = 'clinic_1';
 const t0 = 1_800_000_000;
@@ -294,5 +307,81 @@ describe('membership events, applied at most once and in any order', () => {
     const { record, outcomes } = await run([foreign]);
     expect(outcomes).toEqual(['ignored']);
     expect(record).toBeUndefined();
+  });
+});
+
+/** The deliveries cut into SQS batches of the given sizes and handed to the memberships worker kit, with grouping. */
+async function runBatched(messages: readonly WebhookEventMessage[], sizes: readonly number[]) {
+  const memberships = memoryStore();
+  const payments = memoryPayments();
+  const deps = {
+    memberships: memberships.store,
+    payments: payments.port,
+    billing: fakeBilling(),
+    customers,
+    secrets,
+    now: () => new Date('2027-01-01T00:00:00Z'),
+  };
+  const worker = queueWorker({
+    queue: 'memberships',
+    observability: createObservability('membershipsWorker', { logLevel: 'SILENT' }),
+    ledger: {
+      record: async () => {},
+      has: async () => false,
+      list: async () => ({ data: [], nextCursor: null }),
+    },
+    applyEvent: (message) => applyMembershipEvent(deps, message),
+    grouping: {
+      groupOf: membershipGroupOf,
+      orderOf: membershipEventOrder,
+      applyGroup: (group) => applyMembershipGroup(deps, group),
+    },
+  });
+  const membershipWritesPerBatch: { writes: number; alone: number }[] = [];
+  let start = 0;
+  for (let b = 0; start < messages.length; b++) {
+    const batch = messages.slice(start, start + (sizes[b % sizes.length] ?? 10));
+    start += batch.length;
+    const before = memberships.writes();
+    const response = await worker(
+      {
+        Records: batch.map((message, index) => ({
+          messageId: `m${index}`,
+          body: JSON.stringify(message),
+          attributes: { ApproximateReceiveCount: '1' },
+        })),
+      } as unknown as SQSEvent,
+      {} as Context,
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    membershipWritesPerBatch.push({
+      writes: memberships.writes() - before,
+      alone: batch.filter((message) => membershipGroupOf(message) === undefined).length,
+    });
+  }
+  return { record: memberships.records.get('sub_1'), links: payments.links, membershipWritesPerBatch };
+}
+
+describe('membership events grouped per batch', () => {
+  it('every order, repetition and batching ends in the same record and links, one membership write per batch', async () => {
+    const expected = await run(lifecycle);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray([...lifecycle], { minLength: lifecycle.length }),
+        fc.array(fc.nat({ max: lifecycle.length - 1 }), { maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 4 }),
+        async (shuffled, repeats, sizes) => {
+          const delivered = [...shuffled, ...repeats.map((index) => lifecycle[index] as WebhookEventMessage)];
+          const result = await runBatched(delivered, sizes);
+          expect(visible(result.record)).toEqual(visible(expected.record));
+          expect(Object.fromEntries(result.links)).toEqual(Object.fromEntries(expected.links));
+          // One write for the batch's group of the membership, and at most one more per event applied alone.
+          for (const { writes, alone } of result.membershipWritesPerBatch) {
+            expect(writes).toBeLessThanOrEqual(1 + alone);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -15,6 +15,7 @@ import { stripeReader } from './adapters/stripe-reader.ts';
 import { paymentsRoutes } from './payments-routes.ts';
 import type { ClientCustomers, PaymentRecords, PaymentsApiDeps } from './ports.ts';
 import { applyPaymentEvent } from './use-cases/apply-payment-event.ts';
+import { applyPaymentGroup, paymentEventOrder, paymentGroupOf } from './use-cases/apply-payment-group.ts';
 import { clientCustomers } from './use-cases/client-customers.ts';
 import { paymentRecords } from './use-cases/payment-records.ts';
 
@@ -48,7 +49,10 @@ export function buildPaymentsApi(clients: ClientsOf<'paymentsApi'>) {
   });
 }
 
-/** The payments worker: applies payment_intent, charge, card and setup events to their records. */
+/**
+ * The payments worker: applies payment_intent, charge, card and setup events to their records, a batch's events of one
+ * payment together.
+ */
 export function buildPaymentsWorker(clients: ClientsOf<'paymentsWorker'>) {
   const deps = paymentsDeps(clients);
   return queueWorker({
@@ -56,6 +60,12 @@ export function buildPaymentsWorker(clients: ClientsOf<'paymentsWorker'>) {
     observability: clients.observability,
     ledger: deps.ledger,
     applyEvent: (message) => applyPaymentEvent(deps, message),
+    // A batch's events of one payment (or card): one read, decided in order, one write.
+    grouping: {
+      groupOf: paymentGroupOf,
+      orderOf: paymentEventOrder,
+      applyGroup: (messages) => applyPaymentGroup(deps, messages),
+    },
   });
 }
 

@@ -34,6 +34,33 @@ export type InternalHandlers = Readonly<
   Record<string, (body: unknown, context: Context) => Promise<unknown>>
 >;
 
+/**
+ * How a context applies the webhook events of one object together: per batch, the kit groups the webhook records by
+ * `groupOf`, orders each group and hands it to `applyGroup` (groups run concurrently with each other, a group's events
+ * in order), so that a batch holding several events of one object makes one decision and one write for it instead of
+ * racing on conditional writes.
+ */
+export interface EventGrouping {
+  /**
+   * The object a message concerns, as a key unique across clinics and modes (e.g. `<clinic>#<mode>#<paymentId>`);
+   * undefined: the message is applied alone with `applyEvent`, once the batch's groups have settled.
+   */
+  groupOf(message: WebhookEventMessage): string | undefined;
+  /**
+   * Within one Stripe `created` second, the order the object usually moves in (lower first); ties keep batch order.
+   * Only shapes the work (fewer stale outcomes and Stripe reads): the outcome must not depend on it.
+   */
+  orderOf?(message: WebhookEventMessage): number;
+  /**
+   * Applies one object's events, in the order given, at most once each: one `AppliedEvent` per message, in the same
+   * order. Throws when the group cannot be applied as one; the kit then applies its events one by one with
+   * `applyEvent`, in the same order, so that each record succeeds or fails on its own (one event that cannot be
+   * applied does not take its object's other events to the DLQ). A group that throws must therefore leave nothing
+   * that applying its events alone would not finish.
+   */
+  applyGroup(messages: readonly WebhookEventMessage[], context: Context): Promise<readonly AppliedEvent[]>;
+}
+
 export interface QueueWorkerOptions {
   queue: QueueName;
   observability: Observability;
@@ -41,15 +68,122 @@ export interface QueueWorkerOptions {
   ledger: EventLedger;
   /** Applies one verified Stripe event at most once; throws on anything unexpected (the record is retried). */
   applyEvent(message: WebhookEventMessage, context: Context): Promise<AppliedEvent>;
+  /** Events of one object in one batch applied together (see `EventGrouping`); without it, each alone. */
+  grouping?: EventGrouping;
   internal?: InternalHandlers;
+}
+
+/**
+ * A record's share of its group: the group's one application (started by whichever record asks first), each event's
+ * result in it, and its place.
+ */
+interface GroupMember {
+  applied: () => Promise<readonly PromiseSettledResult<AppliedEvent>[]>;
+  index: number;
+}
+
+/** What the kit does with a group: apply it as one, or else each of its events alone, in order. */
+interface GroupAppliers {
+  applyAlone(message: WebhookEventMessage): Promise<AppliedEvent>;
+  onGroupFailure(error: unknown, messages: readonly WebhookEventMessage[]): void;
+}
+
+/** A batch's groups: each grouped record's share by message id, and a wait for every group to settle. */
+interface GroupPlan {
+  members: Map<string, GroupMember>;
+  settled(): Promise<unknown>;
+}
+
+/**
+ * The batch's webhook records grouped by object, by message id. Records that are not webhook events, do not parse
+ * (they fail alone, as before), have no group or share a message id with another record are left out: they are
+ * handled one by one.
+ */
+function planGroups(
+  records: readonly SQSRecord[],
+  grouping: EventGrouping,
+  appliers: GroupAppliers,
+  context: Context,
+): GroupPlan {
+  const idCounts = new Map<string, number>();
+  for (const record of records) idCounts.set(record.messageId, (idCounts.get(record.messageId) ?? 0) + 1);
+  const groups = new Map<string, { messageId: string; message: WebhookEventMessage; position: number }[]>();
+  records.forEach((record, position) => {
+    if (idCounts.get(record.messageId) !== 1) return;
+    let message: WebhookEventMessage;
+    try {
+      const body = JSON.parse(record.body) as { kind?: unknown };
+      if (typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') return;
+      message = webhookEventMessageSchema.parse(body);
+    } catch {
+      return;
+    }
+    const key = grouping.groupOf(message);
+    if (key === undefined) return;
+    const members = groups.get(key) ?? [];
+    members.push({ messageId: record.messageId, message, position });
+    groups.set(key, members);
+  });
+  const plan = new Map<string, GroupMember>();
+  const starts: (() => Promise<unknown>)[] = [];
+  for (const members of groups.values()) {
+    const rank = (message: WebhookEventMessage) => grouping.orderOf?.(message) ?? 0;
+    members.sort(
+      (a, b) =>
+        a.message.event.created - b.message.event.created ||
+        rank(a.message) - rank(b.message) ||
+        a.position - b.position,
+    );
+    const messages = members.map((member) => member.message);
+    let started: Promise<readonly PromiseSettledResult<AppliedEvent>[]> | undefined;
+    const applied = () => {
+      started ??= applyGroupOrAlone(grouping, appliers, messages, context);
+      return started;
+    };
+    starts.push(applied);
+    members.forEach((member, index) => {
+      plan.set(member.messageId, { applied, index });
+    });
+  }
+  return { members: plan, settled: () => Promise.allSettled(starts.map((start) => start())) };
+}
+
+async function applyGroupOrAlone(
+  grouping: EventGrouping,
+  appliers: GroupAppliers,
+  messages: readonly WebhookEventMessage[],
+  context: Context,
+): Promise<PromiseSettledResult<AppliedEvent>[]> {
+  try {
+    const results = await grouping.applyGroup(messages, context);
+    if (results.length !== messages.length) {
+      throw new Error(`applyGroup answered ${results.length} results for ${messages.length} events.`);
+    }
+    return results.map((value) => ({ status: 'fulfilled', value }));
+  } catch (error) {
+    appliers.onGroupFailure(error, messages);
+    const alone: PromiseSettledResult<AppliedEvent>[] = [];
+    // In order, one at a time: the events of one object must not race each other here either.
+    for (const message of messages) {
+      alone.push(
+        await appliers.applyAlone(message).then(
+          (value) => ({ status: 'fulfilled', value }) as const,
+          (reason: unknown) => ({ status: 'rejected', reason }) as const,
+        ),
+      );
+    }
+    return alone;
+  }
 }
 
 /**
  * The one SQS consumer shape (Powertools batch, partial-batch responses, the same Powertools middlewares as the
  * route kit). Each record is parsed against its contract and handed to `applyEvent` or to its internal handler; a
  * record that throws is reported alone in `batchItemFailures`, retried by SQS, and after `maxReceiveCount` lands in
- * the DLQ. Only a returned outcome acknowledges a message. Outcomes are counted (`WorkerOutcome`), and a failed
- * internal message is logged with its kind, clinic, object and receive count and counted (`InternalMessageFailed`).
+ * the DLQ. With `grouping`, webhook records of one object are applied together, in order (see `EventGrouping`); a
+ * group that throws is applied again event by event, so each of its records still succeeds or fails on its own. Only
+ * a returned outcome acknowledges a message. Outcomes are counted (`WorkerOutcome`), and a failed internal message is
+ * logged with its kind, clinic, object and receive count and counted (`InternalMessageFailed`).
  */
 export function queueWorker(options: QueueWorkerOptions): SqsWorker {
   const { logger, metrics } = options.observability;
@@ -73,7 +207,12 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     }
   };
 
-  const handleEvent = async (record: SQSRecord, body: unknown, context: Context) => {
+  const handleEvent = async (
+    record: SQSRecord,
+    body: unknown,
+    context: Context,
+    member: GroupMember | undefined,
+  ) => {
     const message = webhookEventMessageSchema.parse(body);
     const described = {
       clinicId: message.clinicId,
@@ -91,7 +230,7 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
       );
     let applied: AppliedEvent;
     try {
-      applied = await options.applyEvent(message, context);
+      applied = member ? await resultOf(member) : await options.applyEvent(message, context);
     } catch (error) {
       logger.error('event failed', { ...described, error });
       metrics.count(
@@ -125,28 +264,61 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     }
   };
 
-  const handleRecord = async (record: SQSRecord, context: Context) => {
+  const appliersFor = (context: Context): GroupAppliers => ({
+    applyAlone: (message) => options.applyEvent(message, context),
+    onGroupFailure: (error, messages) => {
+      const first = messages[0];
+      logger.warn('event group failed; applying its events one by one', {
+        clinicId: first?.clinicId,
+        mode: first?.mode,
+        objectId: first?.event.data.object.id,
+        events: messages.length,
+        error,
+      });
+    },
+  });
+
+  const handleRecord = async (record: SQSRecord, context: Context, plan: GroupPlan | undefined) => {
     const body = JSON.parse(record.body) as { kind?: unknown };
     if (typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') {
       await handleInternal(record, body as { kind: string }, context);
       return;
     }
-    await handleEvent(record, body, context);
+    const member = plan?.members.get(record.messageId);
+    // An event the context cannot place (an InvoicePayment names only its invoice) may still concern a grouped
+    // object: it waits for the batch's groups, so that it never races a group's one write.
+    if (plan && !member) await plan.settled();
+    await handleEvent(record, body, context, member);
   };
 
   const handler = (event: SQSEvent, context: Context) =>
-    withStripeCallMetrics(metrics, () =>
-      processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
-        context,
-        throwOnFullBatchFailure: false,
-      }),
-    );
+    withStripeCallMetrics(metrics, () => {
+      // Each record keeps its own handler (and so its own entry in the partial batch response); records of one
+      // object await their group's one application instead of racing each other's conditional writes.
+      const plan = options.grouping
+        ? planGroups(event.Records, options.grouping, appliersFor(context), context)
+        : undefined;
+      return processPartialResponse(
+        event,
+        (record: SQSRecord) => handleRecord(record, context, plan),
+        processor,
+        { context, throwOnFullBatchFailure: false },
+      );
+    });
   // No early timeout from middy: a worker that runs out of time fails its batch, which SQS redelivers, and time-aware
   // work (payout reconciliation) keeps its own reserve.
   return middy(handler, { timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(options.observability.logger, { resetKeys: true }))
     .use(logMetrics(options.observability.powertoolsMetrics))
     .use(captureLambdaHandler(options.observability.tracer)) as unknown as SqsWorker;
+}
+
+/** A grouped record's own result: its event's outcome, or its own failure, out of the group's one application. */
+async function resultOf(member: GroupMember): Promise<AppliedEvent> {
+  const result = (await member.applied())[member.index];
+  if (!result) throw new Error('A group answered no result for one of its events.');
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function describeInternal(record: SQSRecord, body: { kind: string }) {

@@ -1,4 +1,5 @@
 import { type EventOutcome, requireModeSecrets, type WebhookEventMessage } from '@basis/shared';
+import { ConcurrentMembershipUpdateError, type MembershipRecord } from '../domain/membership.ts';
 import {
   idString,
   type StripeInvoice,
@@ -7,10 +8,10 @@ import {
   stripeSubscriptionSchema,
   subscriptionIdOf,
 } from '../domain/stripe-billing-objects.ts';
-import type { MembershipsDeps } from '../ports.ts';
+import type { MembershipStore, MembershipsDeps } from '../ports.ts';
 import { type MembershipTarget, recordInvoice, recordSubscription } from './record-membership.ts';
 
-type WorkerDeps = Pick<
+export type WorkerDeps = Pick<
   MembershipsDeps,
   'memberships' | 'billing' | 'payments' | 'customers' | 'secrets' | 'now'
 >;
@@ -48,10 +49,12 @@ async function applyInvoice(
   message: WebhookEventMessage,
   invoice: StripeInvoice,
   knownPaymentId: string | null,
-): Promise<EventOutcome> {
+): Promise<MembershipEventResult> {
   const subscriptionId = subscriptionIdOf(invoice);
-  if (!subscriptionId) return 'ignored';
-  if (ownedByAnother(invoice.parent?.subscription_details?.metadata, message.clinicId)) return 'ignored';
+  if (!subscriptionId) return { outcome: 'ignored' };
+  if (ownedByAnother(invoice.parent?.subscription_details?.metadata, message.clinicId)) {
+    return { outcome: 'ignored' };
+  }
   const target = targetOf(deps, message, subscriptionId);
   let paymentId = knownPaymentId;
   let failure: { code: string; message: string } | null = null;
@@ -68,28 +71,50 @@ async function applyInvoice(
     failure,
   };
   const { outcome, record } = await recordInvoice(deps, target, facts, message.event.created);
-  if (invoice.status === 'paid' && paymentId) {
-    // After the membership write, so that the payment gets the membership's client in one write. A failure here
-    // retries the message: the event is then a duplicate for the membership, and the link is made (once).
-    await deps.payments.linkInvoice(message.clinicId, message.mode, paymentId, {
+  if (invoice.status !== 'paid' || !paymentId) return { outcome };
+  return {
+    outcome,
+    link: {
+      paymentId,
       membershipId: subscriptionId,
       invoiceId: invoice.id,
       clientId: record?.clientId ?? null,
-    });
-  }
-  return outcome;
+    },
+  };
 }
 
-/** The memberships worker: Subscription, Invoice and InvoicePayment events, each applied at most once, in any order. */
-export async function applyMembershipEvent(
+/** A paid invoice's PaymentIntent, to be linked to its membership once the membership is written. */
+interface InvoiceLink {
+  paymentId: string;
+  membershipId: string;
+  invoiceId: string;
+  /** The membership's client as this event's decision left it. */
+  clientId: string | null;
+}
+
+interface MembershipEventResult {
+  outcome: EventOutcome;
+  link?: InvoiceLink;
+}
+
+function linkInvoice(deps: WorkerDeps, message: WebhookEventMessage, link: InvoiceLink) {
+  return deps.payments.linkInvoice(message.clinicId, message.mode, link.paymentId, {
+    membershipId: link.membershipId,
+    invoiceId: link.invoiceId,
+    clientId: link.clientId,
+  });
+}
+
+/** One event decided and its membership written (or buffered); the payment link it calls for, still to be made. */
+async function decideMembershipEvent(
   deps: WorkerDeps,
   message: WebhookEventMessage,
-): Promise<EventOutcome> {
+): Promise<MembershipEventResult> {
   const { type } = message.event;
   const object = message.event.data.object;
   if (type.startsWith('customer.subscription.')) {
     const subscription = stripeSubscriptionSchema.parse(object);
-    if (ownedByAnother(subscription.metadata, message.clinicId)) return 'ignored';
+    if (ownedByAnother(subscription.metadata, message.clinicId)) return { outcome: 'ignored' };
     if (!subscription.metadata?.client_id) {
       // A subscription made outside Basis: its client is the one whose Customer it bills, when Basis made that Customer.
       const clientId = await deps.customers.clientOf(
@@ -104,7 +129,7 @@ export async function applyMembershipEvent(
       eventCreated: message.event.created,
       subscription,
     });
-    return outcome;
+    return { outcome };
   }
   if (type === 'invoice_payment.paid') {
     const invoicePayment = stripeInvoicePaymentSchema.parse(object);
@@ -116,5 +141,133 @@ export async function applyMembershipEvent(
   if (type.startsWith('invoice.')) {
     return applyInvoice(deps, message, stripeInvoiceSchema.parse(object), null);
   }
-  return 'ignored';
+  return { outcome: 'ignored' };
+}
+
+/** The memberships worker: Subscription, Invoice and InvoicePayment events, each applied at most once, in any order. */
+export async function applyMembershipEvent(
+  deps: WorkerDeps,
+  message: WebhookEventMessage,
+): Promise<EventOutcome> {
+  const { outcome, link } = await decideMembershipEvent(deps, message);
+  // After the membership write, so that the payment gets the membership's client in one write. A failure here
+  // retries the message: the event is then a duplicate for the membership, and the link is made (once).
+  if (link) await linkInvoice(deps, message, link);
+  return outcome;
+}
+
+/** A membership store that keeps a group's writes in memory until `flush`. */
+export interface BufferedMembershipStore extends MembershipStore {
+  /**
+   * Writes each changed membership once: its latest record, conditional on the record first read (none when nothing
+   * changed). Throws `ConcurrentMembershipUpdateError` when another writer changed it since.
+   */
+  flush(): Promise<void>;
+}
+
+/**
+ * Buffers one group's membership reads and writes over `store`: the first `get` reads through, later ones answer the
+ * buffered record; `save` is checked against the buffered record's version and kept in memory. Everything else
+ * (lists, sign-up claims) goes straight to `store`.
+ */
+export function bufferedMembershipStore(store: MembershipStore): BufferedMembershipStore {
+  const buffer = new Map<
+    string,
+    { first: MembershipRecord | undefined; latest: MembershipRecord | undefined; changed: boolean }
+  >();
+  const keyOf = (clinicId: string, mode: string, membershipId: string) =>
+    `${clinicId}#${mode}#${membershipId}`;
+  return {
+    ...store,
+    async get(clinicId, mode, membershipId) {
+      const key = keyOf(clinicId, mode, membershipId);
+      const held = buffer.get(key);
+      if (held) return held.latest;
+      const read = await store.get(clinicId, mode, membershipId);
+      buffer.set(key, { first: read, latest: read, changed: false });
+      return read;
+    },
+    async save(record, previous) {
+      const held = buffer.get(keyOf(record.clinicId, record.mode, record.membershipId));
+      // Every decision reads before it writes; a save without a read, or on an older version, would lose a change.
+      if (!held || held.latest?.version !== previous?.version) {
+        throw new ConcurrentMembershipUpdateError(record.membershipId);
+      }
+      held.latest = record;
+      held.changed = true;
+    },
+    async flush() {
+      for (const held of buffer.values()) {
+        if (held.changed && held.latest) await store.save(held.latest, held.first);
+      }
+    },
+  };
+}
+
+/** A group's flush that loses its condition re-runs the group on fresh data; more losses than this is a real problem. */
+const maxGroupAttempts = 8;
+
+/**
+ * The membership a memberships-queue event concerns: its Subscription, or the Subscription its invoice bills, keyed
+ * by clinic and mode. Undefined for an InvoicePayment (it names only its invoice: finding the Subscription costs a
+ * Stripe read) and for anything that does not parse: applied alone.
+ */
+export function membershipGroupOf(message: WebhookEventMessage): string | undefined {
+  const { type, data } = message.event;
+  const scope = `${message.clinicId}#${message.mode}`;
+  if (type.startsWith('customer.subscription.')) return `${scope}#${data.object.id}`;
+  if (type.startsWith('invoice.')) {
+    const invoice = stripeInvoiceSchema.safeParse(data.object);
+    const subscriptionId = invoice.success ? subscriptionIdOf(invoice.data) : null;
+    return subscriptionId ? `${scope}#${subscriptionId}` : undefined;
+  }
+  return undefined;
+}
+
+const subscriptionEventOrder: Readonly<Record<string, number>> = {
+  'customer.subscription.created': 0,
+  'customer.subscription.updated': 1,
+  'customer.subscription.deleted': 2,
+};
+
+/**
+ * Within one second: the Subscription's events first (created, updated, deleted), then its invoices', so that an
+ * invoice finds its membership recorded instead of reading the Subscription from Stripe.
+ */
+export function membershipEventOrder(message: WebhookEventMessage): number {
+  return subscriptionEventOrder[message.event.type] ?? 10;
+}
+
+/**
+ * Applies one membership's events from one batch, in order: one read, each event decided on the in-memory record by
+ * the same decisions as alone, one conditional write at the end (none when nothing changed; a lost condition re-runs
+ * the group on fresh data). Then paid invoices' payments are linked, in order, with the membership's client as the
+ * group left it: inside the group, so that an event applied alone after the batch's groups (an InvoicePayment of the
+ * same invoice) finds the link made. A link that fails fails the group: its events come back as duplicates for the
+ * membership, and the links are made then (as when one event's link fails alone).
+ */
+export async function applyMembershipGroup(
+  deps: WorkerDeps,
+  messages: readonly WebhookEventMessage[],
+): Promise<EventOutcome[]> {
+  for (let attempt = 1; ; attempt++) {
+    const memberships = bufferedMembershipStore(deps.memberships);
+    const results: MembershipEventResult[] = [];
+    for (const message of messages)
+      results.push(await decideMembershipEvent({ ...deps, memberships }, message));
+    try {
+      await memberships.flush();
+    } catch (error) {
+      if (!(error instanceof ConcurrentMembershipUpdateError) || attempt >= maxGroupAttempts) throw error;
+      continue;
+    }
+    for (const [index, { link }] of results.entries()) {
+      if (!link) continue;
+      const message = messages[index] as WebhookEventMessage;
+      // Answered from the buffer: the record the group just wrote.
+      const latest = await memberships.get(message.clinicId, message.mode, link.membershipId);
+      await linkInvoice(deps, message, { ...link, clientId: latest?.clientId ?? link.clientId });
+    }
+    return results.map((result) => result.outcome);
+  }
 }
