@@ -81,7 +81,7 @@ function recordingWorker(options: {
       record: async (entry) => {
         ledger.push(entry);
       },
-      has: async () => false,
+      has: async () => ({ settled: false, receivedAt: null }),
       list: async () => ({ data: [], nextCursor: null }),
     },
     applyEvent: async (message) => {
@@ -208,7 +208,7 @@ describe('the queue worker groups a batch by object', () => {
       observability: createObservability('paymentsWorker', { logLevel: 'SILENT' }),
       ledger: {
         record: async () => {},
-        has: async () => false,
+        has: async () => ({ settled: false, receivedAt: null }),
         list: async () => ({ data: [], nextCursor: null }),
       },
       applyEvent: async (message) => {

@@ -327,7 +327,7 @@ async function runBatched(messages: readonly WebhookEventMessage[], sizes: reado
     observability: createObservability('membershipsWorker', { logLevel: 'SILENT' }),
     ledger: {
       record: async () => {},
-      has: async () => false,
+      has: async () => ({ settled: false, receivedAt: null }),
       list: async () => ({ data: [], nextCursor: null }),
     },
     applyEvent: (message) => applyMembershipEvent(deps, message),

@@ -159,10 +159,10 @@ describe('the payments worker applies a batch per payment', () => {
     const grouped = dynamoPaymentStore(doc, tables.grouped);
     const oneByOne = dynamoPaymentStore(doc, tables.oneByOne);
     for (let n = 0; n < payments; n++) {
-      const record = await grouped.get(clinicId, `pi_group_${n}`);
+      const record = await grouped.get(clinicId, 'test', `pi_group_${n}`);
       expect(record?.status).toBe('succeeded');
       expect(record?.chargeId).toBe(`ch_group_${n}`);
-      expect(visible(record)).toEqual(visible(await oneByOne.get(clinicId, `pi_group_${n}`)));
+      expect(visible(record)).toEqual(visible(await oneByOne.get(clinicId, 'test', `pi_group_${n}`)));
     }
   });
 
@@ -177,7 +177,7 @@ describe('the payments worker applies a batch per payment', () => {
       async save(record: PaymentRecord, expectedVersion: number | undefined) {
         if (!interfered && expectedVersion !== undefined) {
           interfered = true;
-          const stored = await store.get(clinicId, record.paymentId);
+          const stored = await store.get(clinicId, 'test', record.paymentId);
           if (!stored) throw new Error('stored payment missing');
           await store.save({ ...stored, payoutId: 'po_race', version: stored.version + 1 }, stored.version);
         }
@@ -201,7 +201,7 @@ describe('the payments worker applies a batch per payment', () => {
       'duplicate',
     ]);
     expect(conditionalFailures).toBe(1);
-    const record = await store.get(clinicId, 'pi_group_9');
+    const record = await store.get(clinicId, 'test', 'pi_group_9');
     expect(record?.status).toBe('succeeded');
     // The other writer's change stands: the group was decided again on the record it wrote.
     expect(record?.payoutId).toBe('po_race');
@@ -220,8 +220,15 @@ describe('payment groups, as a property', () => {
   /** The payment store in memory, conditional on the version read, as DynamoDB's is. */
   function memoryStore(): PaymentStore & { record: () => PaymentRecord | undefined } {
     let stored: PaymentRecord | undefined;
+    const unused = () => Promise.reject(new Error('not used by the payments worker'));
     return {
       get: async () => structuredClone(stored),
+      find: async () => structuredClone(stored),
+      slice: unused,
+      refund: unused,
+      dispute: unused,
+      report: unused,
+      write: unused,
       list: async () => ({ items: [], nextCursor: null }),
       async save(record, expectedVersion) {
         if (stored?.version !== expectedVersion) throw new ConcurrentUpdateError(record.paymentId);
