@@ -1,4 +1,6 @@
+import type { Mode } from '@basis/shared';
 import type { PaymentRecord } from '../domain/payment.ts';
+import { applyPaymentIntentEvent, type StripePaymentIntent } from '../domain/payment-intent-event.ts';
 import type { PaymentRecords, PaymentStore, StripeReader } from '../ports.ts';
 import { applyPaymentIntentFacts } from './apply-payment-event.ts';
 import { changePayment, updatePayment } from './update-payment.ts';
@@ -35,27 +37,31 @@ export function paymentRecords(deps: {
     change: (clinicId, mode, paymentId, decide) =>
       changePayment(deps.payments, clinicId, mode, paymentId, decide),
     async linkInvoice(clinicId, mode, paymentId, link) {
-      const stored = await records.ensureRecorded(clinicId, mode, paymentId);
-      if (!stored) return undefined;
-      let linked: PaymentRecord | undefined = stored;
+      // One read and one write: a payment not recorded yet is recorded from Stripe and linked in the same write
+      // (a membership's first invoice usually arrives before, or without, its PaymentIntent's events).
+      let linked: PaymentRecord | undefined;
+      let live: StripePaymentIntent | undefined;
       await updatePayment(deps.payments, clinicId, mode, paymentId, async (current) => {
-        linked = current;
-        if (
-          !current ||
-          (current.membershipId === link.membershipId &&
-            current.invoiceId === link.invoiceId &&
-            (current.clientId !== null || link.clientId === null))
-        ) {
+        let base = current;
+        if (!base) {
+          live ??= await deps.stripe.paymentIntent(clinicId, mode, paymentId);
+          base = firstRecordOf(live, { clinicId, mode, now: deps.now() });
+          if (!base) {
+            linked = undefined;
+            return { outcome: 'ignored' };
+          }
+        } else if (hasLink(base, link)) {
+          linked = base;
           return { outcome: 'duplicate' };
         }
         linked = {
-          ...current,
+          ...base,
           membershipId: link.membershipId,
           invoiceId: link.invoiceId,
           bookingId: null,
-          clientId: current.clientId ?? link.clientId,
+          clientId: base.clientId ?? link.clientId,
           updatedAt: deps.now().toISOString(),
-          version: current.version + 1,
+          version: current ? base.version + 1 : base.version,
         };
         return { outcome: 'applied', record: linked };
       });
@@ -72,4 +78,32 @@ export function paymentRecords(deps: {
     },
   };
   return records;
+}
+
+/** The record Stripe's PaymentIntent makes of a payment not recorded yet; undefined when another clinic's. */
+function firstRecordOf(
+  live: StripePaymentIntent,
+  context: { clinicId: string; mode: Mode; now: Date },
+): PaymentRecord | undefined {
+  // One Stripe account connected by two clinics: another clinic's payment is not recorded here.
+  const owner = live.metadata?.clinic_id;
+  if (owner !== undefined && owner !== context.clinicId) return undefined;
+  const decision = applyPaymentIntentEvent(
+    undefined,
+    {
+      eventId: `stripe_read_${live.id}`,
+      eventCreated: Math.floor(context.now.getTime() / 1000),
+      paymentIntent: live,
+    },
+    context,
+  );
+  return decision.outcome === 'applied' ? decision.record : undefined;
+}
+
+function hasLink(record: PaymentRecord, link: Parameters<PaymentRecords['linkInvoice']>[3]): boolean {
+  return (
+    record.membershipId === link.membershipId &&
+    record.invoiceId === link.invoiceId &&
+    (record.clientId !== null || link.clientId === null)
+  );
 }
