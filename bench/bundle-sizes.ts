@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { cdkBundlingOptions, repositoryRoot } from './support/cdk-bundling.ts';
+import { cdkBundlingOptions, deployedNodeFlags, repositoryRoot } from './support/cdk-bundling.ts';
 import { median } from './support/stats.ts';
 import { functionEntries, handlerEnvironment } from './support/system.ts';
 
@@ -28,7 +28,7 @@ process.stdout.write(String(performance.now() - started));`;
 
 export interface BundleRow {
   name: string;
-  /** Size of the minified `index.mjs` (the source map ships beside it and is not loaded unless an error is mapped). */
+  /** Size of the minified `index.mjs` (the source map ships beside it; Node loads it only with `--enable-source-maps`). */
   kb: number;
   /** Median import time in a fresh `node` process, ms. */
   coldMs: number;
@@ -46,6 +46,8 @@ export interface BundleResult {
   rows: BundleRow[];
   runs: number;
   target: string;
+  /** The Node.js flags the cold loads ran with: the functions' `NODE_OPTIONS` (none: source maps are not loaded). */
+  nodeFlags: string[];
 }
 
 /** Output bytes grouped by npm package (`@scope/name`) or, for the repository's own code, its top folder. */
@@ -68,10 +70,10 @@ function contentsByPackage(metafile: Metafile): Array<{ source: string; kb: numb
     .sort((a, b) => b.kb - a.kb);
 }
 
-async function coldLoadMs(file: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function coldLoadMs(file: string, env: NodeJS.ProcessEnv, nodeFlags: string[]): Promise<number> {
   const { stdout } = await run(
     process.execPath,
-    ['--enable-source-maps', '--input-type=module', '-e', loader, pathToFileURL(file).href],
+    [...nodeFlags, '--input-type=module', '-e', loader, pathToFileURL(file).href],
     { env, cwd: tmpdir() },
   );
   return Number(stdout);
@@ -79,11 +81,12 @@ async function coldLoadMs(file: string, env: NodeJS.ProcessEnv): Promise<number>
 
 /**
  * Bundles every Lambda function as CDK does, weighs it, and times its cold load (a fresh `node` process importing
- * it, as Lambda's init does, with the deployed `--enable-source-maps`), median of `runs`, rounds interleaved so each
+ * it, as Lambda's init does, with the functions' deployed `NODE_OPTIONS`), median of `runs`, rounds interleaved so each
  * bundle sees the same machine state; the ratio to an SQS-only bundle built the same way is the figure.
  */
 export async function benchBundles(runs: number): Promise<BundleResult> {
   const options = cdkBundlingOptions();
+  const nodeFlags = deployedNodeFlags();
   const outDir = mkdtempSync(join(tmpdir(), 'basis-bench-bundles-'));
   try {
     const targets: Array<{ name: string; file: string; memoryMb: number }> = [];
@@ -119,10 +122,11 @@ export async function benchBundles(runs: number): Promise<BundleResult> {
       ...targets.map((t) => [t.name, []] as [string, number[]]),
     ]);
     // One warm-up import each (disk cache, V8 code cache is off by default), then interleaved rounds.
-    for (const file of [referenceFile, ...targets.map((t) => t.file)]) await coldLoadMs(file, env);
+    for (const file of [referenceFile, ...targets.map((t) => t.file)]) await coldLoadMs(file, env, nodeFlags);
     for (let round = 0; round < runs; round++) {
-      times.get('reference')?.push(await coldLoadMs(referenceFile, env));
-      for (const target of targets) times.get(target.name)?.push(await coldLoadMs(target.file, env));
+      times.get('reference')?.push(await coldLoadMs(referenceFile, env, nodeFlags));
+      for (const target of targets)
+        times.get(target.name)?.push(await coldLoadMs(target.file, env, nodeFlags));
     }
     const referenceMs = median(times.get('reference') ?? []);
     const kb = (file: string) => statSync(file).size / 1024;
@@ -131,6 +135,7 @@ export async function benchBundles(runs: number): Promise<BundleResult> {
       ingestContents,
       runs,
       target: String(options.target),
+      nodeFlags,
       rows: targets.map((target) => {
         const coldMs = median(times.get(target.name) ?? []);
         const size = kb(target.file);

@@ -93,7 +93,7 @@ export function printReads(rows: readonly ReadRow[]): void {
 
 export function printBundles(result: BundleResult): void {
   out(
-    `\nLambda bundles (esbuild as CDK: ESM, minified, ${result.target}, source map beside; cold load = fresh node importing it, median of ${result.runs})`,
+    `\nLambda bundles (esbuild as CDK: ESM, minified, ${result.target}, source map beside; cold load = fresh node ${result.nodeFlags.length > 0 ? `${result.nodeFlags.join(' ')} ` : '(no flags, as deployed) '}importing it, median of ${result.runs})`,
   );
   out(`  ${pad('function', 16)}${lpad('KB', 9)}${lpad('cold ms', 9)}${lpad('ratio', 8)}   goal`);
   out(
