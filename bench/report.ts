@@ -93,15 +93,17 @@ export function printReads(rows: readonly ReadRow[]): void {
 
 export function printBundles(result: BundleResult): void {
   out(
-    `\nLambda bundles (esbuild as CDK: ESM, minified, ${result.target}, source map beside; cold load = fresh node ${result.nodeFlags.length > 0 ? `${result.nodeFlags.join(' ')} ` : '(no flags, as deployed) '}importing it, median of ${result.runs})`,
+    `\nLambda bundles (esbuild as CDK: ESM, minified, ${result.target}, source map beside; cold load = fresh node ${result.nodeFlags.length > 0 ? `${result.nodeFlags.join(' ')} ` : '(no flags, as deployed) '}importing it, median of ${result.runs}; ratio of CPU ms)`,
   );
-  out(`  ${pad('function', 16)}${lpad('KB', 9)}${lpad('cold ms', 9)}${lpad('ratio', 8)}   goal`);
   out(
-    `  ${pad('(SQS-only)', 16)}${lpad(fmt(result.reference.kb, 1), 9)}${lpad(fmt(result.reference.coldMs, 1), 9)}${lpad('1.00×', 8)}`,
+    `  ${pad('function', 16)}${lpad('KB', 9)}${lpad('cold ms', 9)}${lpad('CPU ms', 9)}${lpad('ratio', 8)}   goal`,
+  );
+  out(
+    `  ${pad('(SQS-only)', 16)}${lpad(fmt(result.reference.kb, 1), 9)}${lpad(fmt(result.reference.coldMs, 1), 9)}${lpad(fmt(result.reference.coldCpuMs, 1), 9)}${lpad('1.00×', 8)}`,
   );
   for (const row of result.rows) {
     out(
-      `  ${pad(row.name, 16)}${lpad(fmt(row.kb, 1), 9)}${lpad(fmt(row.coldMs, 1), 9)}${lpad(`${row.ratio.toFixed(2)}×`, 8)}   ${row.goal} ${row.meetsGoal ? 'met' : 'NOT met'}`,
+      `  ${pad(row.name, 16)}${lpad(fmt(row.kb, 1), 9)}${lpad(fmt(row.coldMs, 1), 9)}${lpad(fmt(row.coldCpuMs, 1), 9)}${lpad(`${row.ratio.toFixed(2)}×`, 8)}   ${row.goal} ${row.meetsGoal ? 'met' : 'NOT met'}`,
     );
   }
   printBundleContents(result);
@@ -142,7 +144,10 @@ export function printCost(models: readonly CostModel[], floor: CostModel): void 
     `  assumed: ingest ${assumptions.ingestDurationMs} ms, worker ${assumptions.workerDurationMs[1]} ms (batch 1) / ${assumptions.workerDurationMs[10]} ms (batch 10) billed;`,
   );
   out(
-    `           X-Ray ${assumptions.xraySamplingRate * 100} % of invocations (default rule; the 1/s reservoir is a fixed monthly cost, left out); free tiers left out`,
+    `           X-Ray ${assumptions.xraySamplingRate * 100} % of an actively traced function's invocations (default rule; the 1/s reservoir is a fixed monthly cost, left out), none of a PassThrough one's;`,
+  );
+  out(
+    "           Lambda's START/END/REPORT lines only when infra's system log level lets INFO through; free tiers left out",
   );
   out('  goal for later: ≤ $3.00/M at batches of 10');
 }

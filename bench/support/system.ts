@@ -24,7 +24,9 @@ import {
   queueUrlEnvName,
   type SecretStore,
 } from '@basis/shared';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { httpApiAccessLogFormat } from '../../infra/lib/api/access-log-format.ts';
+import { platformLogLevel, tracingOf } from '../../infra/lib/functions/basis-function.ts';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import { startDynamoDbLocal } from '../../local/src/dynamodb-local.ts';
 import { lambdaContext } from '../../local/src/lambda-context.ts';
@@ -211,6 +213,18 @@ export function webhookPathTopology() {
     ingestMemoryMb: functions.webhookIngest.memoryMb,
     workerMemoryMb: functions.paymentsWorker.memoryMb,
     workerBatchSize: queues.payments.batchSize,
+  };
+}
+
+/**
+ * What infra sets for the webhook path's logs and traces (cost model inputs): whether ingest and the payments worker
+ * are actively traced, and whether Lambda's own START/END/REPORT lines (INFO) reach CloudWatch Logs.
+ */
+export function webhookPathObservability() {
+  return {
+    ingestTraced: tracingOf('webhookIngest', functions.webhookIngest) === Tracing.ACTIVE,
+    workerTraced: tracingOf('paymentsWorker', functions.paymentsWorker) === Tracing.ACTIVE,
+    platformLinesLogged: ['INFO', 'DEBUG'].includes(platformLogLevel as string),
   };
 }
 

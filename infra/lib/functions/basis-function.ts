@@ -47,6 +47,12 @@ export function applicationLogLevelOf(level: PowertoolsLogLevel): ApplicationLog
   return ApplicationLogLevel[level];
 }
 
+/**
+ * Lambda's own log lines kept: WARN and above. START, END and REPORT are INFO, so none is ingested; the REPORT
+ * figures (duration, memory, init) stay in Lambda's metrics.
+ */
+export const platformLogLevel = SystemLogLevel.WARN;
+
 /** The deployment stage, as the runtime sees it (e.g. to tag logs or pick per-stage behaviour). */
 export const stageEnvName = envNames.stage;
 
@@ -101,7 +107,7 @@ export class BasisFunction extends NodejsFunction {
       // event cost in CloudWatch Logs; the REPORT figures stay in Lambda's metrics. Our lines are Powertools JSON,
       // filtered at the stage's level (`basis:logLevel`, WARN by default).
       loggingFormat: LoggingFormat.JSON,
-      systemLogLevelV2: SystemLogLevel.WARN,
+      systemLogLevelV2: platformLogLevel,
       applicationLogLevelV2: applicationLogLevelOf(props.logLevel),
       logGroup,
       role,
