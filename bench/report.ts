@@ -5,6 +5,7 @@ import type { benchIngestCpu } from './ingest-cpu.ts';
 import type { LogBytes } from './log-bytes.ts';
 import type { ReadRow } from './read-costs.ts';
 import { fmt } from './support/stats.ts';
+import { deployedLogLevel } from './support/system.ts';
 import type { benchWorkerWrites } from './worker-writes.ts';
 
 /** Printing only: every figure is computed by its section. */
@@ -116,7 +117,11 @@ export function printBundleContents(result: BundleResult): void {
 }
 
 export function printLogs(logs: LogBytes): void {
-  out(`\nApplication log lines of the webhook path (Powertools JSON, ${logs.events} events)`);
+  out(
+    `\nApplication log lines of the webhook path (Powertools JSON at ${deployedLogLevel}, the deployed default; ${logs.events} events)`,
+  );
+  if (Object.keys(logs.byService).length === 0)
+    out('  none: every line of an applied event is below that level (per-event lines are DEBUG)');
   for (const [service, entry] of Object.entries(logs.byService)) {
     out(
       `  ${pad(service, 18)}${fmt(entry.bytesPerEvent, 1)} B/event in ${fmt(entry.linesPerEvent, 2)} lines`,

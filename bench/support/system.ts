@@ -26,6 +26,7 @@ import {
 } from '@basis/shared';
 import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { httpApiAccessLogFormat } from '../../infra/lib/api/access-log-format.ts';
+import { defaultLogLevel } from '../../infra/lib/config/basis-context.ts';
 import { platformLogLevel, tracingOf } from '../../infra/lib/functions/basis-function.ts';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import { startDynamoDbLocal } from '../../local/src/dynamodb-local.ts';
@@ -85,9 +86,13 @@ export async function startEmulators(): Promise<Emulators> {
   };
 }
 
+/** The functions' log level when a stage sets none (`basis:logLevel`): what the cost model's log bytes are measured at. */
+export const deployedLogLevel = defaultLogLevel;
+
 /**
  * The whole system (API, queues, workers) on the shared emulators, with a table and queues of its own. Logs are
- * silent unless `realLogs` is set: then every function logs as in Lambda (Powertools JSON lines on stdout).
+ * silent unless `realLogs` is set: then every function logs as in Lambda (Powertools JSON lines on stdout) at the
+ * level infra deploys by default (`deployedLogLevel`).
  */
 export async function startBenchStack(
   emulators: Emulators,
@@ -105,7 +110,7 @@ export async function startBenchStack(
     port: 0,
     namePrefix: `b${Math.random().toString(36).slice(2, 10)}-`,
     observability: options.realLogs
-      ? (service) => createObservability(service, { logLevel: 'DEBUG' })
+      ? (service) => createObservability(service, { logLevel: deployedLogLevel })
       : silent,
     ...(options.wrapWorker ? { wrapWorker: options.wrapWorker } : {}),
     ...(options.queueOverrides ? { queueOverrides: options.queueOverrides } : {}),
