@@ -1,5 +1,5 @@
 import { fmt } from './support/stats.ts';
-import { accessLogTemplate } from './support/system.ts';
+import { accessLogTemplate, webhookPathObservability } from './support/system.ts';
 
 /**
  * AWS list prices, us-east-1, USD, as of November 2026 (standard tiers, free tiers ignored). Check them against
@@ -30,12 +30,16 @@ export const assumptions = {
   /** Billed duration of one payments-worker invocation by batch size (records run in parallel in a batch). */
   workerDurationMs: { 1: 25, 10: 45 } as Record<number, number>,
   /**
-   * X-Ray's default sampling rule (infra sets no rule of its own): 1 request a second per account, then 5 %.
-   * The reservoir is a fixed monthly amount (≤ 2.6 M traces), left out; each invocation is taken as its own trace
-   * (an SQS-triggered batch does not continue the sender's trace).
+   * X-Ray's default sampling rule for an actively traced function (Lambda takes no custom rule): 1 request a second
+   * per account, then 5 %. The reservoir is a fixed monthly amount (≤ 2.6 M traces), left out; each invocation is
+   * taken as its own trace. A PassThrough function records only what arrives sampled, and nothing on the webhook
+   * path does (HTTP APIs send no trace header), so it counts 0: `webhookPathObservability()` says which infra set.
    */
   xraySamplingRate: 0.05,
-  /** Lambda's own lines per invocation (text format): START, END, REPORT, and XRAY when sampled. */
+  /**
+   * Lambda's own lines per invocation (as text): START, END, REPORT, and XRAY when sampled; counted only when infra
+   * lets INFO platform lines through (it sets WARN: none is ingested).
+   */
   platformLines: {
     start: 'START RequestId: 8f5b2c1e-3b7a-4d4e-9a57-1c2d3e4f5a6b Version: $LATEST',
     end: 'END RequestId: 8f5b2c1e-3b7a-4d4e-9a57-1c2d3e4f5a6b',
@@ -100,11 +104,19 @@ export function accessLogBytes(): number {
   return lineBytes(line);
 }
 
-function platformBytesPerInvocation(): number {
+/** Fraction of the webhook path's invocations X-Ray records: ingest's and the worker's. */
+function tracedFractions(): { ingest: number; worker: number } {
+  const set = webhookPathObservability();
+  return {
+    ingest: set.ingestTraced ? assumptions.xraySamplingRate : 0,
+    worker: set.workerTraced ? assumptions.xraySamplingRate : 0,
+  };
+}
+
+function platformBytesPerInvocation(traced: number): number {
+  if (!webhookPathObservability().platformLinesLogged) return 0;
   const { start, end, report, xray } = assumptions.platformLines;
-  return (
-    lineBytes(start) + lineBytes(end) + lineBytes(report) + assumptions.xraySamplingRate * lineBytes(xray)
-  );
+  return lineBytes(start) + lineBytes(end) + lineBytes(report) + traced * lineBytes(xray);
 }
 
 /** The cost of a million webhook events through API Gateway → ingest → SQS → payments worker → DynamoDB. */
@@ -117,10 +129,13 @@ export function costPerMillion(inputs: CostInputs, batch: number): CostModel {
     workerInvocations * (inputs.workerMemoryMb / 1024) * (workerMs / 1000);
   const sqsRequests =
     million * chunks(inputs.messageBytes) + workerInvocations * (chunks(batch * inputs.messageBytes) + 1);
+  const traced = tracedFractions();
+  const platformBytes =
+    million * platformBytesPerInvocation(traced.ingest) +
+    workerInvocations * platformBytesPerInvocation(traced.worker);
   const logBytes =
-    million * (inputs.ingestLogBytes + inputs.workerLogBytes + accessLogBytes()) +
-    (million + workerInvocations) * platformBytesPerInvocation();
-  const traces = assumptions.xraySamplingRate * (million + workerInvocations);
+    million * (inputs.ingestLogBytes + inputs.workerLogBytes + accessLogBytes()) + platformBytes;
+  const traces = traced.ingest * million + traced.worker * workerInvocations;
   const lines: CostLine[] = [
     { item: 'API Gateway HTTP API', detail: '1 request/event', usd: million * prices.apiGatewayHttpRequest },
     {
@@ -150,12 +165,12 @@ export function costPerMillion(inputs: CostInputs, batch: number): CostModel {
     },
     {
       item: 'CloudWatch Logs',
-      detail: `${fmt(logBytes / million)} B/event: app ${fmt(inputs.ingestLogBytes + inputs.workerLogBytes)} (measured) + access ${accessLogBytes()} + Lambda ${fmt(platformBytesPerInvocation())}/invocation`,
+      detail: `${fmt(logBytes / million)} B/event: app ${fmt(inputs.ingestLogBytes + inputs.workerLogBytes)} (measured) + access ${accessLogBytes()} + Lambda's own ${fmt(platformBytes / million)}`,
       usd: (logBytes / 1e9) * prices.logsIngestGb,
     },
     {
       item: 'X-Ray traces',
-      detail: `${assumptions.xraySamplingRate * 100} % of ${fmt(million + workerInvocations)} invocations`,
+      detail: `ingest ${traced.ingest * 100} %, worker ${traced.worker * 100} % of invocations (infra: ${traced.ingest + traced.worker === 0 ? 'PassThrough, no sampled header arrives' : 'active tracing'})`,
       usd: traces * prices.xrayTrace,
     },
   ];

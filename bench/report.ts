@@ -5,6 +5,7 @@ import type { benchIngestCpu } from './ingest-cpu.ts';
 import type { LogBytes } from './log-bytes.ts';
 import type { ReadRow } from './read-costs.ts';
 import { fmt } from './support/stats.ts';
+import { deployedLogLevel } from './support/system.ts';
 import type { benchWorkerWrites } from './worker-writes.ts';
 
 /** Printing only: every figure is computed by its section. */
@@ -105,15 +106,17 @@ export function printReads(rows: readonly ReadRow[]): void {
 
 export function printBundles(result: BundleResult): void {
   out(
-    `\nLambda bundles (esbuild as CDK: ESM, minified, ${result.target}, source map beside; cold load = fresh node importing it, median of ${result.runs})`,
+    `\nLambda bundles (esbuild as CDK: ESM, minified, ${result.target}, source map beside; cold load = fresh node ${result.nodeFlags.length > 0 ? `${result.nodeFlags.join(' ')} ` : '(no flags, as deployed) '}importing it, median of ${result.runs}; ratio of CPU ms)`,
   );
-  out(`  ${pad('function', 16)}${lpad('KB', 9)}${lpad('cold ms', 9)}${lpad('ratio', 8)}   goal`);
   out(
-    `  ${pad('(SQS-only)', 16)}${lpad(fmt(result.reference.kb, 1), 9)}${lpad(fmt(result.reference.coldMs, 1), 9)}${lpad('1.00×', 8)}`,
+    `  ${pad('function', 16)}${lpad('KB', 9)}${lpad('cold ms', 9)}${lpad('CPU ms', 9)}${lpad('ratio', 8)}   goal`,
+  );
+  out(
+    `  ${pad('(SQS-only)', 16)}${lpad(fmt(result.reference.kb, 1), 9)}${lpad(fmt(result.reference.coldMs, 1), 9)}${lpad(fmt(result.reference.coldCpuMs, 1), 9)}${lpad('1.00×', 8)}`,
   );
   for (const row of result.rows) {
     out(
-      `  ${pad(row.name, 16)}${lpad(fmt(row.kb, 1), 9)}${lpad(fmt(row.coldMs, 1), 9)}${lpad(`${row.ratio.toFixed(2)}×`, 8)}   ${row.goal} ${row.meetsGoal ? 'met' : 'NOT met'}`,
+      `  ${pad(row.name, 16)}${lpad(fmt(row.kb, 1), 9)}${lpad(fmt(row.coldMs, 1), 9)}${lpad(fmt(row.coldCpuMs, 1), 9)}${lpad(`${row.ratio.toFixed(2)}×`, 8)}   ${row.goal} ${row.meetsGoal ? 'met' : 'NOT met'}`,
     );
   }
   printBundleContents(result);
@@ -126,7 +129,11 @@ export function printBundleContents(result: BundleResult): void {
 }
 
 export function printLogs(logs: LogBytes): void {
-  out(`\nApplication log lines of the webhook path (Powertools JSON, ${logs.events} events)`);
+  out(
+    `\nApplication log lines of the webhook path (Powertools JSON at ${deployedLogLevel}, the deployed default; ${logs.events} events)`,
+  );
+  if (Object.keys(logs.byService).length === 0)
+    out('  none: every line of an applied event is below that level (per-event lines are DEBUG)');
   for (const [service, entry] of Object.entries(logs.byService)) {
     out(
       `  ${pad(service, 18)}${fmt(entry.bytesPerEvent, 1)} B/event in ${fmt(entry.linesPerEvent, 2)} lines`,
@@ -154,7 +161,10 @@ export function printCost(models: readonly CostModel[], floor: CostModel): void 
     `  assumed: ingest ${assumptions.ingestDurationMs} ms, worker ${assumptions.workerDurationMs[1]} ms (batch 1) / ${assumptions.workerDurationMs[10]} ms (batch 10) billed;`,
   );
   out(
-    `           X-Ray ${assumptions.xraySamplingRate * 100} % of invocations (default rule; the 1/s reservoir is a fixed monthly cost, left out); free tiers left out`,
+    `           X-Ray ${assumptions.xraySamplingRate * 100} % of an actively traced function's invocations (default rule; the 1/s reservoir is a fixed monthly cost, left out), none of a PassThrough one's;`,
+  );
+  out(
+    "           Lambda's START/END/REPORT lines only when infra's system log level lets INFO through; free tiers left out",
   );
   out('  goal for later: ≤ $3.00/M at batches of 10');
 }

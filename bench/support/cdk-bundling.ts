@@ -26,6 +26,16 @@ function expect(source: string, needle: string): void {
 }
 
 /**
+ * The Node.js flags the functions run with (`NODE_OPTIONS` in infra/lib/functions/basis-function.ts, none when it
+ * sets none), so the cold loads are timed as deployed.
+ */
+export function deployedNodeFlags(): string[] {
+  const source = readFileSync(join(repositoryRoot, basisFunctionSource), 'utf8');
+  const options = /NODE_OPTIONS: '([^']*)'/.exec(source)?.[1] ?? '';
+  return options.split(/\s+/).filter((flag) => flag !== '');
+}
+
+/**
  * The esbuild options CDK's NodejsFunction uses for a Basis function, read from infra/lib/functions/basis-function.ts
  * rather than restated: the target and the banner are taken from its source, and every other option the bench
  * mirrors is checked to still be there, so a change in infra fails the bench instead of measuring another bundle.

@@ -24,7 +24,10 @@ import {
   queueUrlEnvName,
   type SecretStore,
 } from '@basis/shared';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { httpApiAccessLogFormat } from '../../infra/lib/api/access-log-format.ts';
+import { defaultLogLevel } from '../../infra/lib/config/basis-context.ts';
+import { platformLogLevel, tracingOf } from '../../infra/lib/functions/basis-function.ts';
 import { signDevToken } from '../../local/src/dev-jwt.ts';
 import { startDynamoDbLocal } from '../../local/src/dynamodb-local.ts';
 import { lambdaContext } from '../../local/src/lambda-context.ts';
@@ -84,9 +87,13 @@ export async function startEmulators(): Promise<Emulators> {
   };
 }
 
+/** The functions' log level when a stage sets none (`basis:logLevel`): what the cost model's log bytes are measured at. */
+export const deployedLogLevel = defaultLogLevel;
+
 /**
  * The whole system (API, queues, workers) on the shared emulators, with a table and queues of its own. Logs are
- * silent unless `realLogs` is set: then every function logs as in Lambda (Powertools JSON lines on stdout).
+ * silent unless `realLogs` is set: then every function logs as in Lambda (Powertools JSON lines on stdout) at the
+ * level infra deploys by default (`deployedLogLevel`).
  */
 export async function startBenchStack(
   emulators: Emulators,
@@ -104,7 +111,7 @@ export async function startBenchStack(
     port: 0,
     namePrefix: `b${Math.random().toString(36).slice(2, 10)}-`,
     observability: options.realLogs
-      ? (service) => createObservability(service, { logLevel: 'DEBUG' })
+      ? (service) => createObservability(service, { logLevel: deployedLogLevel })
       : silent,
     ...(options.wrapWorker ? { wrapWorker: options.wrapWorker } : {}),
     ...(options.queueOverrides ? { queueOverrides: options.queueOverrides } : {}),
@@ -250,6 +257,18 @@ export function webhookPathTopology() {
     ingestMemoryMb: functions.webhookIngest.memoryMb,
     workerMemoryMb: functions.paymentsWorker.memoryMb,
     workerBatchSize: queues.payments.batchSize,
+  };
+}
+
+/**
+ * What infra sets for the webhook path's logs and traces (cost model inputs): whether ingest and the payments worker
+ * are actively traced, and whether Lambda's own START/END/REPORT lines (INFO) reach CloudWatch Logs.
+ */
+export function webhookPathObservability() {
+  return {
+    ingestTraced: tracingOf('webhookIngest', functions.webhookIngest) === Tracing.ACTIVE,
+    workerTraced: tracingOf('paymentsWorker', functions.paymentsWorker) === Tracing.ACTIVE,
+    platformLinesLogged: ['INFO', 'DEBUG'].includes(platformLogLevel as string),
   };
 }
 

@@ -1,4 +1,4 @@
-import { envNames, functions } from '@basis/shared';
+import { envNames, functions, httpRoutes, queues } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 import { functionEntries } from '../lib/config/topology-entries.ts';
 import { synthesizeBasis } from './synthesize-basis.ts';
@@ -12,14 +12,45 @@ describe('functions generated from the topology', () => {
     expect(resourcesOfType(stateless, 'AWS::Lambda::Function')).toHaveLength(Object.keys(functions).length);
   });
 
-  it.each(functionEntries())('%s: Node.js 24 on arm64 with active tracing', (name) => {
+  it.each(functionEntries())('%s: Node.js 24 on arm64', (name) => {
     expect(functionProperties(stateless, stacks.stateless, name)).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
       Handler: 'index.handler',
     });
   });
+
+  it('traces actively only the functions users call and the scheduled ones; the webhook path passes through', () => {
+    const modes = Object.fromEntries(
+      functionEntries().map(([name]) => [
+        name,
+        (functionProperties(stateless, stacks.stateless, name).TracingConfig as { Mode: string }).Mode,
+      ]),
+    );
+    // Lambda samples what it traces by the account's default rule and takes no custom rule: the mode is the lever.
+    expect(modes.webhookIngest).toBe('PassThrough');
+    expect(modes.health).toBe('PassThrough');
+    for (const [name, definition] of functionEntries()) {
+      const servesJwtRoute = httpRoutes.some((route) => route.function === name && route.auth.kind === 'jwt');
+      const consumesQueue = Object.values(queues).some((queue) => queue.consumer === name);
+      if (consumesQueue) expect(modes[name], name).toBe('PassThrough');
+      else if (servesJwtRoute || 'schedule' in definition) expect(modes[name], name).toBe('Active');
+      else expect(modes[name], name).toBe('PassThrough');
+    }
+    expect(Object.values(modes).filter((mode) => mode === 'Active').length).toBeGreaterThan(0);
+  });
+
+  it.each(functionEntries())(
+    "%s: JSON logs; Lambda keeps its START/END/REPORT lines out, the application level is the stage's",
+    (name) => {
+      expect(functionProperties(stateless, stacks.stateless, name).LoggingConfig).toMatchObject({
+        LogFormat: 'JSON',
+        SystemLogLevel: 'WARN',
+        // Must match POWERTOOLS_LOG_LEVEL: with JSON logs Powertools obeys Lambda's AWS_LAMBDA_LOG_LEVEL first.
+        ApplicationLogLevel: 'WARN',
+      });
+    },
+  );
 
   it.each(functionEntries())('%s: memory, timeout and description from the topology', (name, definition) => {
     expect(functionProperties(stateless, stacks.stateless, name)).toMatchObject({
@@ -44,7 +75,7 @@ describe('functions generated from the topology', () => {
   });
 
   it.each(functionEntries())(
-    '%s: service name, source maps and the SDK warning switch',
+    '%s: service name and the SDK warning switch; source maps are not loaded at run time',
     (name, definition) => {
       const variables = (
         functionProperties(stateless, stacks.stateless, name).Environment as {
@@ -53,9 +84,10 @@ describe('functions generated from the topology', () => {
       ).Variables;
       expect(variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: definition.service,
-        NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       });
+      // `--enable-source-maps` parsed the map at every cold start; docs/architecture.md, "Bundles, logs and traces".
+      expect(variables.NODE_OPTIONS).toBeUndefined();
     },
   );
 
@@ -86,6 +118,7 @@ describe('functions generated from the topology', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         BASIS_STAGE: 'prod',
       });
+      expect(properties.LoggingConfig).toMatchObject({ ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
     }
   });
 

@@ -54,6 +54,11 @@ export const defaultPollerConcurrency = 5;
  * worker and delete the messages it did not report in `batchItemFailures`. A reported or thrown failure leaves the
  * message to come back after the visibility timeout; SQS's redrive policy moves it to the DLQ after
  * `maxReceiveCount`.
+ *
+ * The queue's `maxBatchingWindowSeconds` is not played: a window trades up to that much delay per event for fewer
+ * invocations, receives and deletes, which cost nothing here, while every test and the walk-through would wait it
+ * out. Batches still fill under load (each receive takes up to `batchSize` messages); the window's effect on cost is
+ * in the cost model's batches of 10.
  */
 export function startQueuePoller(options: {
   sqs: SQSClient;

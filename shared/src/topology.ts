@@ -203,7 +203,8 @@ export const queues = {
   memberships: {
     consumer: 'membershipsWorker',
     batchSize: 10,
-    maxBatchingWindowSeconds: 0,
+    // Subscription and invoice events come in bursts per billing run, like payments'; payouts keep 0: a few a day.
+    maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 120,
     maxReceiveCount: 5,
     retentionDays: 4,

@@ -1,7 +1,14 @@
-import { envNames, type FunctionDefinition, type FunctionName } from '@basis/shared';
+import { envNames, type FunctionDefinition, type FunctionName, httpRoutes } from '@basis/shared';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -16,6 +23,35 @@ const bundleTarget = 'node24';
 /** ESM bundles have no `require`; CommonJS dependencies inside the bundle still call it. */
 const createRequireBanner =
   "import { createRequire as __basisCreateRequire } from 'node:module'; const require = __basisCreateRequire(import.meta.url);";
+
+/**
+ * X-Ray mode of a function. Lambda samples an invocation it traces by itself at the account's default rule (the
+ * first request each second, then 5 %) and applies no custom sampling rule to it, so the mode is the only lever:
+ * `Active` for the functions our users call (the JWT routes) and the scheduled ones (a few invocations an hour),
+ * `PassThrough` for webhook ingest, the workers and the health probe, whose volume is Stripe's or a prober's. With
+ * PassThrough Lambda records a trace only when the caller's trace header says `Sampled=1`; HTTP APIs send none and
+ * ingest sends none to SQS, so those functions are not traced. docs/architecture.md, "Bundles, logs and traces".
+ */
+export function tracingOf(name: FunctionName, definition: FunctionDefinition): Tracing {
+  const servesUsers = httpRoutes.some((route) => route.function === name && route.auth.kind === 'jwt');
+  return servesUsers || definition.schedule !== undefined ? Tracing.ACTIVE : Tracing.PASS_THROUGH;
+}
+
+/**
+ * Lambda's application log level for a Powertools level. It must match: with JSON logging Lambda sets
+ * `AWS_LAMBDA_LOG_LEVEL` (INFO unless told), and Powertools Logger obeys it over `POWERTOOLS_LOG_LEVEL`. Lambda has
+ * no SILENT or CRITICAL; FATAL is its highest.
+ */
+export function applicationLogLevelOf(level: PowertoolsLogLevel): ApplicationLogLevel {
+  if (level === 'SILENT' || level === 'CRITICAL') return ApplicationLogLevel.FATAL;
+  return ApplicationLogLevel[level];
+}
+
+/**
+ * Lambda's own log lines kept: WARN and above. START, END and REPORT are INFO, so none is ingested; the REPORT
+ * figures (duration, memory, init) stay in Lambda's metrics.
+ */
+export const platformLogLevel = SystemLogLevel.WARN;
 
 /** The deployment stage, as the runtime sees it (e.g. to tag logs or pick per-stage behaviour). */
 export const stageEnvName = envNames.stage;
@@ -32,8 +68,9 @@ export interface BasisFunctionProps {
 }
 
 /**
- * Every Basis Lambda function: Node.js 24 on arm64, a minified ESM bundle with source maps, active X-Ray
- * tracing, its own log group with a retention, and its own role that starts with nothing but writing to
+ * Every Basis Lambda function: Node.js 24 on arm64, a minified ESM bundle with its source map beside it (shipped,
+ * not loaded: no `--enable-source-maps`, see below), X-Ray by `tracingOf`,
+ * JSON logs without Lambda's own INFO lines (START, END, REPORT), its own log group with a retention, and its own role that starts with nothing but writing to
  * that log group. Named `basis-<stage>-<name>`, with the Powertools settings of its stage (service name,
  * one metrics namespace per stage, log level). Access to the table, queues and secrets is added with the
  * `bind*` helpers.
@@ -65,8 +102,13 @@ export class BasisFunction extends NodejsFunction {
       timeout: Duration.seconds(definition.timeoutSeconds),
       runtime: basisRuntime,
       architecture: Architecture.ARM_64,
-      // Lambda samples by itself (1 request a second, then 5 %) and takes no X-Ray sampling rule: see README.
-      tracing: Tracing.ACTIVE,
+      tracing: tracingOf(props.name, definition),
+      // JSON, and Lambda's own lines only from WARN up: START, END and REPORT (INFO) were three of the five lines an
+      // event cost in CloudWatch Logs; the REPORT figures stay in Lambda's metrics. Our lines are Powertools JSON,
+      // filtered at the stage's level (`basis:logLevel`, WARN by default).
+      loggingFormat: LoggingFormat.JSON,
+      systemLogLevelV2: platformLogLevel,
+      applicationLogLevelV2: applicationLogLevelOf(props.logLevel),
       logGroup,
       role,
       projectRoot: repositoryRoot,
@@ -76,13 +118,16 @@ export class BasisFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(stage),
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         [stageEnvName]: stage,
-        NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       bundling: {
         format: OutputFormat.ESM,
         target: bundleTarget,
         minify: true,
+        // The map ships in the asset, but Node does not load it: `--enable-source-maps` read and parsed the map at
+        // every cold start (about a sixth of an SQS-only bundle's cold load) and made the first stack trace of a
+        // container cost 100–180 ms. Stack traces show bundle positions, mapped offline with the map from cdk.out
+        // (docs/architecture.md, "Bundles, logs and traces").
         sourceMap: true,
         // Mappings are enough for stack traces; the sources would triple the upload.
         sourcesContent: false,

@@ -15,6 +15,21 @@ import { boundedSignatureFailureCounter } from './use-cases/count-signature-fail
 import { type ReplayProgress, replayEvent, replayEventRange } from './use-cases/replay-events.ts';
 import { sweepMissedEvents } from './use-cases/sweep-missed-events.ts';
 
+/**
+ * How long webhook ingest's containers keep a clinic's signing secrets: 12 hours, longer than an execution
+ * environment usually lives, so a clinic with steady traffic costs one Secrets Manager call per container, not one
+ * per event (at 300 s, a clinic with an event every ten minutes paid a call for each).
+ *
+ * Staleness cannot refuse a good event: a re-connect, a re-pair or a secret roll changes the signing secret, the
+ * next event then fails the check against the cached one, and a failure re-reads the secrets at once (at most once
+ * per clinic every 5 s, so forged signatures cannot turn into calls). Rotation in this system is by re-connect, so
+ * it heals the same way. What a long TTL keeps is only an old secret that Stripe no longer signs with (a rolled
+ * secret is accepted until its `expiresAt` anyway) and, after a disconnect, the removed secret: events Stripe still
+ * signs with it are genuine events of that clinic's account, and a disconnect deletes a managed endpoint, so none
+ * follow. Unknown clinics are remembered for 30 s only, and at most 1,000 clinics are held.
+ */
+export const ingestSecretCacheTtlSeconds = 12 * 60 * 60;
+
 /** Webhook ingest: verify, route, enqueue, answer; nothing else on Stripe's path. */
 export function buildWebhookIngest(clients: ClientsOf<'webhookIngest'>) {
   const logger = clients.observability.logger;

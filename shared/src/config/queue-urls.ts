@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { QueueName } from '../topology.ts';
 import { queueUrlEnvName } from './env-names.ts';
 import { readConfig } from './read-config.ts';

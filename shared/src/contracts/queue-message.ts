@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Mode, modes } from '../vocabulary.ts';
 import { stripeEventSchema } from './stripe-event.ts';
 
 /** What webhook-ingest puts on a worker queue: the verified event and whose it is. */
 export const webhookEventMessageSchema = z.object({
   kind: z.literal('stripe.webhook_event'),
-  clinicId: z.string().min(1),
+  clinicId: z.string().check(z.minLength(1)),
   mode: z.enum(modes),
   receivedAt: z.iso.datetime(),
   event: stripeEventSchema,

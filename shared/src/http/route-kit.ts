@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -151,7 +150,6 @@ function httpMiddlewares(observability: Observability, cors: CorsConfig | undefi
       KitContext
     >,
     logMetrics(observability.powertoolsMetrics) as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
-    captureLambdaHandler(observability.tracer) as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
     httpHeaderNormalizer() as MiddlewareObj<HttpEvent, ApiResult, Error, KitContext>,
     requestIdMiddleware(observability),
   ];

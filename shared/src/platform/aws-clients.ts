@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { envNames } from '../config/env-names.ts';
 import { readQueueUrls } from '../config/queue-urls.ts';
 import { readConfig } from '../config/read-config.ts';
@@ -21,7 +21,7 @@ import type { PlatformClients, SecretClients, TableClients } from './platform-cl
  *   export const handler = buildWebhookIngest({ ...base, secrets: awsSecretClients(base), queue: awsQueue(base) });
  *
  * so a bundle holds only the SDK clients its function uses (the builder's parameter type, `ClientsOf<Function>`,
- * refuses a missing piece). Every AWS SDK client is traced by Powertools Tracer.
+ * refuses a missing piece). No SDK client is wrapped for X-Ray: see `createObservability` for why.
  */
 
 /** What every function has: its observability, a clock, its CORS origins, and which function it is. */
@@ -34,7 +34,7 @@ export function lambdaBaseClients(
   name: FunctionName,
   env: NodeJS.ProcessEnv = process.env,
 ): LambdaBaseClients {
-  const config = readConfig({ [envNames.allowedOrigins]: z.string().default('') }, env);
+  const config = readConfig({ [envNames.allowedOrigins]: z._default(z.string(), '') }, env);
   return {
     name,
     env,
@@ -44,29 +44,38 @@ export function lambdaBaseClients(
   };
 }
 
-/** The table (`BASIS_TABLE_NAME`) and a traced document client. */
+/** The table (`BASIS_TABLE_NAME`) and a document client. */
 export function awsTableClients(base: LambdaBaseClients): TableClients {
   const { [envNames.tableName]: tableName } = readConfig(
-    { [envNames.tableName]: z.string().min(1) },
+    { [envNames.tableName]: z.string().check(z.minLength(1)) },
     base.env,
   );
-  return { doc: createDocumentClient(undefined, base.observability.tracer), tableName: tableName as string };
+  return { doc: createDocumentClient(), tableName: tableName as string };
 }
 
+/** The readers' secret cache TTL unless a function's entry gives its own: Stripe keys, which nothing re-reads on failure. */
+export const defaultSecretCacheTtlSeconds = 300;
+
 /**
- * Clinic secrets in Secrets Manager under `BASIS_CLINIC_SECRET_PREFIX`: cached for readers (TTL
- * `BASIS_SECRET_CACHE_TTL_SECONDS`, 300 s by default; a failed signature check or a missing connection re-reads at
- * once), and uncached for writers.
+ * Clinic secrets in Secrets Manager under `BASIS_CLINIC_SECRET_PREFIX`: cached for readers, and uncached for writers.
+ * The TTL is `BASIS_SECRET_CACHE_TTL_SECONDS` when set, else `options.cacheTtlSeconds` (webhook ingest's entry passes
+ * its own, longer one: a failed signature check re-reads at once), else `defaultSecretCacheTtlSeconds`.
  */
-export function awsSecretClients(base: LambdaBaseClients): SecretClients {
+export function awsSecretClients(
+  base: LambdaBaseClients,
+  options: { cacheTtlSeconds?: number } = {},
+): SecretClients {
   const config = readConfig(
     {
-      [envNames.clinicSecretPrefix]: z.string().min(1),
-      [envNames.secretCacheTtlSeconds]: z.coerce.number().int().min(0).default(300),
+      [envNames.clinicSecretPrefix]: z.string().check(z.minLength(1)),
+      [envNames.secretCacheTtlSeconds]: z._default(
+        z.pipe(z.coerce.number(), z.int().check(z.minimum(0))),
+        options.cacheTtlSeconds ?? defaultSecretCacheTtlSeconds,
+      ),
     },
     base.env,
   );
-  const client = base.observability.tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  const client = new SecretsManagerClient({});
   const store = secretsManagerSecretStore(client, config[envNames.clinicSecretPrefix] as string);
   return {
     cached: cachedSecretStore(store, config[envNames.secretCacheTtlSeconds] as number),
@@ -76,7 +85,7 @@ export function awsSecretClients(base: LambdaBaseClients): SecretClients {
 
 /** Sends to the queues the function's access names (their URLs from `BASIS_QUEUE_URL_<QUEUE>`), nowhere else. */
 export function awsQueue(base: LambdaBaseClients): PlatformClients['queue'] {
-  const client = base.observability.tracer.captureAWSv3Client(new SQSClient({}));
+  const client = new SQSClient({});
   return sqsEventQueue(client, readQueueUrls(functions[base.name].access.sendsTo, base.env));
 }
 

@@ -1,42 +1,42 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError } from '../errors/errors.ts';
 import type { Mode } from '../vocabulary.ts';
 
 const webhookSecretSchema = z.object({
-  secret: z.string().startsWith('whsec_'),
+  secret: z.string().check(z.startsWith('whsec_')),
   /** null while current; set when the secret was replaced, so it is accepted until then (a roll). */
-  expiresAt: z.iso.datetime().nullable(),
+  expiresAt: z.nullable(z.iso.datetime()),
 });
 
 export const modeSecretsSchema = z.object({
-  secretKey: z.string().regex(/^(sk|rk)_(test|live)_\w+$/),
-  publishableKey: z.string().regex(/^pk_(test|live)_\w+$/),
-  accountId: z.string().nullable(),
+  secretKey: z.string().check(z.regex(/^(sk|rk)_(test|live)_\w+$/)),
+  publishableKey: z.string().check(z.regex(/^pk_(test|live)_\w+$/)),
+  accountId: z.nullable(z.string()),
   /** Current first; a replaced secret stays until its `expiresAt`. */
   webhookSecrets: z.array(webhookSecretSchema),
   webhook: z.object({
     /** true when Basis registered the endpoint on the clinic's account and owns its lifecycle. */
     managed: z.boolean(),
-    endpointId: z.string().nullable(),
-    url: z.string().nullable(),
+    endpointId: z.nullable(z.string()),
+    url: z.nullable(z.string()),
     /**
      * When the current endpoint and signing secret were set up by a repair (connect sets `connectedAt`): connection
      * health judges webhook trouble only since then, so the trouble a repair fixed stops counting.
      */
-    repairedAt: z.iso.datetime().optional(),
+    repairedAt: z.optional(z.iso.datetime()),
   }),
   connectedAt: z.iso.datetime(),
 });
 
 /** One Secrets Manager secret per clinic, holding both modes' keys and webhook signing secrets. */
 export const clinicSecretsSchema = z.object({
-  clinicId: z.string().min(1),
-  test: modeSecretsSchema.optional(),
-  live: modeSecretsSchema.optional(),
+  clinicId: z.string().check(z.minLength(1)),
+  test: z.optional(modeSecretsSchema),
+  live: z.optional(modeSecretsSchema),
   /** Counts connects and disconnects per mode; part of the idempotency key of the endpoint a connect creates. */
-  generations: z
-    .object({ test: z.number().int().nonnegative(), live: z.number().int().nonnegative() })
-    .optional(),
+  generations: z.optional(
+    z.object({ test: z.int().check(z.nonnegative()), live: z.int().check(z.nonnegative()) }),
+  ),
 });
 
 export type ModeSecrets = z.infer<typeof modeSecretsSchema>;

@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type WebhookEventMessage, webhookEventMessageSchema } from '../contracts/queue-message.ts';
@@ -309,8 +308,7 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
   // work (payout reconciliation) keeps its own reserve.
   return middy(handler, { timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(options.observability.logger, { resetKeys: true }))
-    .use(logMetrics(options.observability.powertoolsMetrics))
-    .use(captureLambdaHandler(options.observability.tracer)) as unknown as SqsWorker;
+    .use(logMetrics(options.observability.powertoolsMetrics)) as unknown as SqsWorker;
 }
 
 /** A grouped record's own result: its event's outcome, or its own failure, out of the group's one application. */

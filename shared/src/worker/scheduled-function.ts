@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Observability } from '../observability/observability.ts';
@@ -19,6 +18,5 @@ export function scheduledFunction(
 ): ScheduledHandler {
   return middy(async () => withStripeCallMetrics(observability.metrics, work))
     .use(injectLambdaContext(observability.logger, { resetKeys: true }))
-    .use(logMetrics(observability.powertoolsMetrics))
-    .use(captureLambdaHandler(observability.tracer)) as unknown as ScheduledHandler;
+    .use(logMetrics(observability.powertoolsMetrics)) as unknown as ScheduledHandler;
 }

@@ -16,7 +16,7 @@ import {
   stripeEventSchema,
   webhookLimits,
 } from '@basis/shared';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { verifyStripeSignature } from '../domain/stripe-signature.ts';
 import { enqueueEvent } from './enqueue-event.ts';
 
@@ -60,7 +60,7 @@ function parseJson(rawBody: Buffer): unknown {
 }
 
 /** Checks a parsed body against a schema; a mismatch is 400 `malformed_event` naming the first field. */
-function parseAs<T>(schema: z.ZodType<T>, json: unknown): T {
+function parseAs<T>(schema: z.ZodMiniType<T>, json: unknown): T {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const field = parsed.error.issues[0]?.path.join('.') || 'body';
