@@ -23,7 +23,7 @@ export function printIngest(ingest: Awaited<ReturnType<typeof benchIngestCpu>>):
 }
 
 export function printWrites(writes: Awaited<ReturnType<typeof benchWorkerWrites>>): void {
-  const { payments, memberships } = writes;
+  const { payments, cardPayments, memberships } = writes;
   out(
     `\nWorkers, DynamoDB capacity per event (batches of 10, DynamoDB Local; ConsumedCapacity TOTAL, table + index)`,
   );
@@ -39,6 +39,8 @@ export function printWrites(writes: Awaited<ReturnType<typeof benchWorkerWrites>
     );
   row('payments, separate batches', payments.separate);
   row('payments, same batch (grouped)', payments.grouped);
+  row('card payment, separate batches', cardPayments.separate);
+  row('card payment, same batch', cardPayments.grouped);
   row('memberships, separate batches', memberships.separate);
   row('memberships, same batch (grouped)', memberships.grouped);
   out('  requests per applied event, by command');
@@ -50,10 +52,21 @@ export function printWrites(writes: Awaited<ReturnType<typeof benchWorkerWrites>
     );
   requests('payments, separate batches', payments.separate);
   requests('payments, same batch (grouped)', payments.grouped);
+  requests('card payment, separate batches', cardPayments.separate);
+  requests('card payment, same batch', cardPayments.grouped);
   requests('memberships, separate batches', memberships.separate);
   requests('memberships, same batch (grouped)', memberships.grouped);
   out(
     '  lost conditions = conditional writes that lost a race and were redone (DynamoDB reports no capacity for them)',
+  );
+  out(
+    '  card payment at booking: recorded by the booking API first (unmetered), then payment_intent.succeeded and',
+  );
+  out(
+    '  charge.succeeded as Stripe sends them; "applied" = first delivery of each event, whether or not it changes the',
+  );
+  out(
+    '  record (charge.succeeded finds nothing to change: its ledger entry only). The cost model takes this row.',
   );
 }
 

@@ -125,8 +125,8 @@ try {
     const messageBytes =
       e2e?.[0]?.messageBytes ?? (await benchE2eThroughput(emulators, [20], 4, 0))[0]?.messageBytes ?? 0;
     const inputs = {
-      wruPerEvent: writes.appliedWruPerEvent,
-      rruPerEvent: writes.appliedRruPerEvent,
+      wruPerEvent: writes.wruPerWebhookEvent,
+      rruPerEvent: writes.rruPerWebhookEvent,
       messageBytes,
       ingestLogBytes: logs.byService['webhook-ingest']?.bytesPerEvent ?? 0,
       workerLogBytes: logs.byService['payments-worker']?.bytesPerEvent ?? 0,

@@ -7,6 +7,7 @@ import { simulator } from './support/simulator.ts';
 import {
   createTable,
   type Emulators,
+  fixtureBytes,
   fixtureEvent,
   localAwsConfig,
   membershipsEventType,
@@ -41,6 +42,57 @@ function paymentStories(payments: number): WebhookEventMessage[][] {
     );
   }
   return out;
+}
+
+/**
+ * A card payment at booking as the payments worker meets it: the booking API has recorded the PaymentIntent
+ * (`requires_payment_method`; played here by an unmetered seed pass), then Stripe sends the two events the managed
+ * endpoint subscribes to for a paid card: `payment_intent.succeeded` (its `latest_charge` names the charge) and
+ * `charge.succeeded` (Stripe's charge fixture, composed into an event envelope; nothing left to change).
+ */
+function cardPaymentStories(payments: number) {
+  const charge = JSON.parse(fixtureBytes('charge.json').toString('utf8')) as Record<string, unknown>;
+  const seed: WebhookEventMessage[] = [];
+  const stories: WebhookEventMessage[][] = [];
+  const message = (event: Record<string, unknown>): WebhookEventMessage => ({
+    kind: 'stripe.webhook_event',
+    clinicId: 'clinic_bench',
+    mode: 'test',
+    receivedAt: new Date().toISOString(),
+    event: event as unknown as WebhookEventMessage['event'],
+  });
+  for (let p = 0; p < payments; p++) {
+    const succeeded = fixtureEvent('payment_intent.succeeded');
+    const intent = (succeeded.data as { object: Record<string, unknown> }).object;
+    const paymentIntent = {
+      ...intent,
+      id: `pi_card_${p}`,
+      latest_charge: `ch_card_${p}`,
+      metadata: { booking_id: `bk_card_${p}` },
+    };
+    seed.push(
+      message({
+        ...succeeded,
+        id: `evt_card_${p}_seed`,
+        type: 'payment_intent.created',
+        created: 1785405600,
+        data: { object: { ...paymentIntent, status: 'requires_payment_method', latest_charge: null } },
+      }),
+    );
+    stories.push([
+      message({ ...succeeded, id: `evt_card_${p}_pi`, created: 1785405660, data: { object: paymentIntent } }),
+      message({
+        ...succeeded,
+        id: `evt_card_${p}_ch`,
+        type: 'charge.succeeded',
+        created: 1785405660,
+        data: {
+          object: { ...charge, id: `ch_card_${p}`, payment_intent: `pi_card_${p}`, status: 'succeeded' },
+        },
+      }),
+    ]);
+  }
+  return { seed: batches(seed, 10), stories };
 }
 
 function batches(items: readonly WebhookEventMessage[], size: number): SQSEvent[] {
@@ -125,7 +177,9 @@ async function measureShape(
   dynamo: DynamoDBClient,
   worker: Worker,
   items: readonly SQSEvent[],
+  seed: readonly SQSEvent[] = [],
 ): Promise<ShapeFigures> {
+  for (const batch of seed) await worker(batch, {} as Context);
   const meter = meterConsumedCapacity(dynamo);
   const run = async () => {
     meter.reset();
@@ -251,6 +305,14 @@ export async function benchWorkerWrites(emulators: Emulators, payments: number, 
   const paymentsGrouped = await withTable(emulators, (dynamo, tableName) =>
     measureShape(dynamo, paymentsWorker(dynamo, tableName), paymentShapes.grouped),
   );
+  const card = cardPaymentStories(payments);
+  const cardShapes = shapes(card.stories);
+  const cardSeparate = await withTable(emulators, (dynamo, tableName) =>
+    measureShape(dynamo, paymentsWorker(dynamo, tableName), cardShapes.separate, card.seed),
+  );
+  const cardGrouped = await withTable(emulators, (dynamo, tableName) =>
+    measureShape(dynamo, paymentsWorker(dynamo, tableName), cardShapes.grouped, card.seed),
+  );
   const clinicId = 'clinic_bench_memberships';
   const secretKey = `sk_test_benchmem${Math.random().toString(36).slice(2, 10)}`;
   const membershipShapes = shapes(
@@ -266,9 +328,13 @@ export async function benchWorkerWrites(emulators: Emulators, payments: number, 
   );
   return {
     payments: { separate: paymentsSeparate, grouped: paymentsGrouped },
+    cardPayments: { separate: cardSeparate, grouped: cardGrouped },
     memberships: { separate: membershipsSeparate, grouped: membershipsGrouped, count: memberships },
-    /** The cost model's input, as before grouping: a payment's events in separate batches (the dearer shape). */
-    appliedWruPerEvent: paymentsSeparate.applied.wruPerEvent,
-    appliedRruPerEvent: paymentsSeparate.applied.rruPerEvent,
+    /**
+     * The cost model's input: per webhook event of a card payment at booking (every event Stripe sends, applied or
+     * not), in the dearer shape (its two events in separate batches).
+     */
+    wruPerWebhookEvent: cardSeparate.applied.wruPerEvent,
+    rruPerWebhookEvent: cardSeparate.applied.rruPerEvent,
   };
 }

@@ -42,13 +42,13 @@ import { payoutProperties } from '../../services/payouts/test/payout-properties.
 import { refundProperties } from '../../services/refunds/test/refund-properties.ts';
 import { buildWebhookIngest } from '../../services/webhook-ingest/src/build.ts';
 import { startStripeSimulator } from '../../stripe-sim/src/index.ts';
-import { fixtureEvent } from '../../test/support/fixtures.ts';
+import { fixtureBytes, fixtureEvent } from '../../test/support/fixtures.ts';
 import { stripeSignatureHeader } from '../../test/support/stripe-signing.ts';
 
 export type { HttpEvent, WebhookEventMessage } from '@basis/shared';
 export type { LocalStack } from '../../local/src/local-stack.ts';
 export type { OrderProperty } from '../../services/payments/test/payment-intent-properties.ts';
-export { createTable, fixtureEvent, localAwsConfig, signDevToken, stripeSignatureHeader };
+export { createTable, fixtureBytes, fixtureEvent, localAwsConfig, signDevToken, stripeSignatureHeader };
 
 /** Whether the system routes events of this type to a worker (any other type is acknowledged and ignored). */
 export const handledEventType = (type: string): boolean => queueForEventType(type) !== undefined;

@@ -29,7 +29,7 @@ import type { Mode } from '../vocabulary.ts';
  *   (one Query on sk between PAYOUT#<mode>#<payoutId> and PAYOUT#<mode>#<payoutId>#~ reads a payout and its items)
  * - a membership plan:   pk CLINIC#<clinicId>  sk PLAN#<mode>#<planId>
  * - a membership:        pk CLINIC#<clinicId>  sk MEMBERSHIP#<mode>#<subscriptionId>
- *   listed by date via   gsi1pk CLINIC#<clinicId>#<mode>#MEMBERSHIPS  gsi1sk <createdAt>#<subscriptionId>
+ *   listed by date via   gsi2pk CLINIC#<clinicId>#<mode>#MEMBERSHIPS  gsi2sk <createdAt>#<subscriptionId> (KEYS_ONLY)
  * - a client's membership (pointer): pk CLINIC#<clinicId>  sk CLIENT_MEMBERSHIP#<mode>#<clientId>#<subscriptionId>
  * - a sign-up claim:     pk CLINIC#<clinicId>  sk SIGNUP#<mode>#<clientId>#<planId>
  */
@@ -192,8 +192,8 @@ export const membershipKeys = {
   }),
   byDatePartition: (clinicId: string, mode: Mode) => `CLINIC#${clinicId}#${mode}#MEMBERSHIPS`,
   byDate: (clinicId: string, mode: Mode, createdAt: string, subscriptionId: string) => ({
-    gsi1pk: `CLINIC#${clinicId}#${mode}#MEMBERSHIPS`,
-    gsi1sk: `${createdAt}#${subscriptionId}`,
+    gsi2pk: `CLINIC#${clinicId}#${mode}#MEMBERSHIPS`,
+    gsi2sk: `${createdAt}#${subscriptionId}`,
   }),
   ofClient: (clinicId: string, mode: Mode, clientId: string, subscriptionId: string) => ({
     pk: `CLINIC#${clinicId}`,

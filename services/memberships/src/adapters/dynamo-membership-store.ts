@@ -1,12 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { membershipKeys, putIfModeAndVersion, queryAllWithPrefix, queryPage } from '@basis/shared';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, membershipKeys, putIfModeAndVersion, queryAllWithPrefix, queryPage } from '@basis/shared';
 import {
   ConcurrentMembershipUpdateError,
   type MembershipRecord,
@@ -79,28 +73,32 @@ export function dynamoMembershipStore(doc: DynamoDBDocumentClient, tableName: st
     },
 
     async list(clinicId, mode, query) {
-      return queryPage(
+      const page = await queryPage(
         doc,
         {
           TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
           ScanIndexForward: false,
-          ExpressionAttributeValues: {
-            ':pk': membershipKeys.byDatePartition(clinicId, mode),
-            ...(query.status ? { ':status': query.status } : {}),
-          },
-          ...(query.status
-            ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
-            : {}),
+          ExpressionAttributeValues: { ':pk': membershipKeys.byDatePartition(clinicId, mode) },
         },
         {
           limit: query.limit,
           cursor: query.cursor,
-          keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
-          map: parse,
+          keyAttributes: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+          map: (item) => ({ pk: item.pk as string, sk: item.sk as string }),
         },
       );
+      // The index holds keys only, so a membership's changes never write it: the page's items are read in one
+      // BatchGet, eventually consistent like the index, and filtered after it (a page may come back short).
+      const bySk = new Map(
+        (await batchGet(doc, tableName, page.items, false)).map((item) => [item.sk as string, parse(item)]),
+      );
+      const items = page.items
+        .map((key) => bySk.get(key.sk))
+        .filter((record): record is MembershipRecord => record !== undefined)
+        .filter((record) => !query.status || record.status === query.status);
+      return { items, nextCursor: page.nextCursor };
     },
 
     async ofClient(clinicId, mode, clientId) {
@@ -110,19 +108,10 @@ export function dynamoMembershipStore(doc: DynamoDBDocumentClient, tableName: st
         membershipKeys.primary(clinicId, mode, '').pk,
         membershipKeys.ofClientPrefix(mode, clientId),
       );
-      const records: MembershipRecord[] = [];
-      for (let start = 0; start < pointers.length; start += 100) {
-        let keys = pointers
-          .slice(start, start + 100)
-          .map((pointer) => membershipKeys.primary(clinicId, mode, pointer.membershipId as string));
-        while (keys.length > 0) {
-          const output = await doc.send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-          );
-          records.push(...(output.Responses?.[tableName] ?? []).map(parse));
-          keys = (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
-        }
-      }
+      const keys = pointers.map((pointer) =>
+        membershipKeys.primary(clinicId, mode, pointer.membershipId as string),
+      );
+      const records = (await batchGet(doc, tableName, keys, true)).map(parse);
       return records.sort(
         (a, b) => b.createdAt.localeCompare(a.createdAt) || b.membershipId.localeCompare(a.membershipId),
       );

@@ -25,8 +25,12 @@ export function isLive(status: MembershipStatus): boolean {
   return !finalMembershipStatuses.has(status);
 }
 
-/** How many recent event ids a record remembers, to tell a duplicate delivery from a stale one. */
-export const appliedEventMemory = 20;
+/**
+ * How many recent event ids a record remembers, to tell a duplicate delivery from a stale one. Ordering does not
+ * depend on it (an older redelivery is judged by its snapshot's rank and found stale: no write either); it only names
+ * the outcome. Kept small so the membership item stays under 1 KB (one write unit per change).
+ */
+export const appliedEventMemory = 6;
 
 /** Which snapshot set a part of the record: later `created` wins; a read from Stripe stands for its second. */
 export const snapshotSourceSchema = z.object({

@@ -1,13 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Mode, paymentKeys, putIfModeAndVersion, queryPage } from '@basis/shared';
+import { batchGet, type Mode, paymentKeys, putIfModeAndVersion, queryPage } from '@basis/shared';
 import {
   ConcurrentUpdateError,
   type DisputeRecord,
@@ -100,29 +99,6 @@ function putsOf(change: PaymentWrite): { item: Record<string, unknown>; expected
       expected: expectedOf(dispute.version),
     })),
   ];
-}
-
-/** Every item of `keys` (in any order), unprocessed keys retried. */
-async function batchGet(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  keys: Record<string, unknown>[],
-  consistent: boolean,
-): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  for (let start = 0; start < keys.length; start += 100) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
-    while (pending && pending.length > 0) {
-      const output = await doc.send(
-        new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } },
-        }),
-      );
-      found.push(...(output.Responses?.[tableName] ?? []));
-      pending = output.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return found;
 }
 
 /**
