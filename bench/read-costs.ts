@@ -32,7 +32,6 @@ export interface ReadRow {
   adminList: ReadCost;
 }
 
-const day = 86_400;
 const singleClient = 'cl_single';
 
 async function drained(stack: LocalStack): Promise<boolean> {
@@ -50,21 +49,21 @@ async function drained(stack: LocalStack): Promise<boolean> {
 
 /**
  * Seeds payments through the public path (signed webhooks), `count` of them from index `from`. The first
- * `currentMonth` payments are dated inside the current calendar month (UTC), the rest hour by hour before it. Every
- * event is dated inside the ledger's 30-day retention (DynamoDB Local enforces the TTL), so the ledger grows with
- * the history: it stands for a clinic whose last 30 days saw that many events.
+ * `currentMonth` payments are dated inside the current calendar month (UTC) and succeed inside the report's window
+ * (`anchor` − 2 h to `anchor` − 10 min); the rest are dated hour by hour before the month and succeed a minute apart
+ * before that window. Every event is dated inside the ledger's 30-day retention (DynamoDB Local enforces the TTL).
  */
 async function seed(
   stack: LocalStack,
   clinic: BenchClinic,
   range: { from: number; to: number; currentMonth: number },
   concurrency: number,
+  anchor: number,
 ): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
-  const current = new Date(now * 1000);
+  const current = new Date(anchor * 1000);
   const monthStart = Date.UTC(current.getUTCFullYear(), current.getUTCMonth(), 1) / 1000;
-  const span = Math.max(60, now - 600 - monthStart);
-  const oldestEvent = now - 28 * day;
+  const span = Math.max(60, anchor - 600 - monthStart);
+  const window = reportWindowOf(anchor);
   const count = range.to - range.from;
   await runBounded(count, concurrency, async (offset) => {
     const i = range.from + offset;
@@ -76,7 +75,9 @@ async function seed(
       paymentId: `pi_hist${i}`,
       eventId: `evt_hist${i}`,
       paymentCreated,
-      eventCreated: Math.max(paymentCreated + 5, oldestEvent + i),
+      eventCreated: inMonth
+        ? window.from + Math.floor(((i + 0.5) * (window.lastEvent - window.from)) / range.currentMonth)
+        : window.from - (i - range.currentMonth + 1) * 60,
       clientId:
         i === Math.floor(range.currentMonth / 2) ? singleClient : inMonth ? `cl_${i % 40}` : `cl_h${i % 400}`,
       amount: 1000 + (i % 50) * 100,
@@ -87,7 +88,17 @@ async function seed(
 }
 
 /**
- * Read costs against a growing history of one clinic: the payments report (default window), a client's payments
+ * The report's window for a bench run anchored at `anchor` (seconds): two hours before it to an hour after. The
+ * current payments succeed inside it, every other payment of the history before it (a minute apart, so 6,000 of them
+ * stay inside the ledger's 30 days).
+ */
+function reportWindowOf(anchor: number) {
+  return { from: anchor - 2 * 3600, lastEvent: anchor - 600, to: anchor + 3600 };
+}
+
+/**
+ * Read costs against a growing history of one clinic: the payments report (a window holding the current payments'
+ * successes and nothing else), a client's payments
  * (the client has one), the ledger of one payment and the admin's first page of payments. Each read goes through
  * the API; its RRU and Query count come from the stack's DynamoDB client (ConsumedCapacity, TOTAL).
  */
@@ -121,9 +132,12 @@ export async function benchReadCosts(
     };
     const rows = (body: Record<string, unknown>) => (body.data as unknown[]).length;
     const results: ReadRow[] = [];
+    const anchor = Math.floor(Date.now() / 1000);
+    const window = reportWindowOf(anchor);
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
     let seeded = 0;
     for (const size of sizes) {
-      await seed(stack, clinic, { from: seeded, to: size, currentMonth }, concurrency);
+      await seed(stack, clinic, { from: seeded, to: size, currentMonth }, concurrency, anchor);
       seeded = size;
       // Checked after the measured reads' setup, never inside one: every seeded event must be in the ledger.
       const inLedger = (
@@ -142,9 +156,9 @@ export async function benchReadCosts(
         payments: size,
         ledgerEntries: inLedger,
         report: await measure(
-          `${base}/reports/payments?mode=test`,
+          `${base}/reports/payments?mode=test&from=${iso(window.from)}&to=${iso(window.to)}`,
           clinic.adminToken,
-          // The report's answer is the number of payments it counted: the default window holds this month's only.
+          // The report's answer is the number of payments it counted: the window holds the current ones only.
           (body) =>
             (body.currencies as Array<{ succeededCount: number }>).reduce(
               (sum, c) => sum + c.succeededCount,

@@ -110,11 +110,16 @@ export function printReads(rows: readonly ReadRow[]): void {
     out(
       `  answered at ${fmt(last.payments)}: report counted ${fmt(last.report.answered)} payments, client ${last.clientPayments.answered} payment, ledger ${last.paymentLedger.answered} entry, admin ${last.adminList.answered} payments (one page)`,
     );
+    out(
+      `  report: ${(last.report.rru / Math.max(1, last.report.answered)).toFixed(3)} RRU per payment in its window (goal ≤ 0.05)`,
+    );
   }
   out(
-    '  history: 150 payments dated this month (UTC), the rest hour by hour before it; one event each, dated inside',
+    '  history: 150 payments dated this month (UTC) that succeeded in the last 2 hours (the report asks that window),',
   );
-  out("  the ledger's 30-day retention, so the ledger holds one entry per payment");
+  out(
+    '  the rest dated hour by hour before the month, succeeded a minute apart before that window; one event each',
+  );
 }
 
 export function printBundles(result: BundleResult): void {
