@@ -56,6 +56,19 @@ export function printWrites(writes: Awaited<ReturnType<typeof benchWorkerWrites>
   requests('card payment, same batch', cardPayments.grouped);
   requests('memberships, separate batches', memberships.separate);
   requests('memberships, same batch (grouped)', memberships.grouped);
+  out('  applied WRU per event by the kind of item written');
+  const kinds = (name: string, shape: (typeof payments)['separate']) =>
+    out(
+      `  ${pad(name, 34)}${Object.entries(shape.applied.wruByKind)
+        .map(([kind, units]) => `${kind} ${units.toFixed(2)}`)
+        .join(', ')}`,
+    );
+  kinds('card payment, separate batches', cardPayments.separate);
+  kinds('memberships, separate batches', memberships.separate);
+  kinds('memberships, same batch (grouped)', memberships.grouped);
+  out(
+    '  (PAYMENT under memberships: the Payment each paid invoice records, with its admin-list, client and report index entries)',
+  );
   out(
     '  lost conditions = conditional writes that lost a race and were redone (DynamoDB reports no capacity for them)',
   );

@@ -150,6 +150,8 @@ export interface PassFigures {
   requestsPerEvent: Record<string, number>;
   /** Conditional writes that lost a race (DynamoDB reports no capacity for them). */
   conditionFailures: number;
+  /** WRU per event by the kind of item written (`ledger`, `PAYMENT`, `MEMBERSHIP`, …). */
+  wruByKind: Record<string, number>;
 }
 
 /** One shape's figures: every event applied once, then the same batches again (every event a duplicate). */
@@ -167,6 +169,9 @@ function figuresOf(totals: CapacityTotals, events: number): PassFigures {
       Object.entries(totals.requests).map(([name, count]) => [name, count / events]),
     ),
     conditionFailures: totals.conditionFailures,
+    wruByKind: Object.fromEntries(
+      Object.entries(totals.wruByKind).map(([kind, units]) => [kind, units / events]),
+    ),
   };
 }
 

@@ -18,6 +18,11 @@ export interface CapacityTotals {
   failed: number;
   /** Of those, conditional writes that lost (`ConditionalCheckFailedException`): a race, redone on fresh data. */
   conditionFailures: number;
+  /**
+   * Write units by the kind of item written: `ledger` for an event-ledger entry, else the sort key's first segment
+   * (`PAYMENT`, `MEMBERSHIP`, `CLIENT_MEMBERSHIP`, …); `transaction` / `batch` for multi-item writes.
+   */
+  wruByKind: Record<string, number>;
 }
 
 export interface CapacityMeter {
@@ -33,6 +38,24 @@ const writeCommands = new Set([
   'TransactWriteItemsCommand',
 ]);
 
+/** A key attribute as the document client or the low-level client carries it (`'x'` or `{ S: 'x' }`). */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const s = (value as { S?: unknown } | undefined)?.S;
+  return typeof s === 'string' ? s : '';
+}
+
+function kindOf(
+  name: string,
+  input: { Key?: Record<string, unknown>; Item?: Record<string, unknown> },
+): string {
+  if (name === 'TransactWriteItemsCommand') return 'transaction';
+  if (name === 'BatchWriteItemCommand') return 'batch';
+  const key = input.Key ?? input.Item ?? {};
+  if (text(key.pk).includes('#EVENTS#')) return 'ledger';
+  return text(key.sk).split('#')[0] || 'unknown';
+}
+
 function unitsOf(entry: CapacityShape | undefined): number {
   return entry?.CapacityUnits ?? (entry?.ReadCapacityUnits ?? 0) + (entry?.WriteCapacityUnits ?? 0);
 }
@@ -43,7 +66,15 @@ function unitsOf(entry: CapacityShape | undefined): number {
  * on-demand billing charges, rather than a count of requests.
  */
 export function meterConsumedCapacity(client: DynamoDBClient): CapacityMeter {
-  let totals: CapacityTotals = { wru: 0, rru: 0, requests: {}, failed: 0, conditionFailures: 0 };
+  const empty = (): CapacityTotals => ({
+    wru: 0,
+    rru: 0,
+    requests: {},
+    failed: 0,
+    conditionFailures: 0,
+    wruByKind: {},
+  });
+  let totals = empty();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
@@ -64,16 +95,19 @@ export function meterConsumedCapacity(client: DynamoDBClient): CapacityMeter {
       const units = Array.isArray(consumed)
         ? consumed.reduce((sum, entry) => sum + unitsOf(entry), 0)
         : unitsOf(consumed);
-      if (writeCommands.has(name)) totals.wru += units;
-      else totals.rru += units;
+      if (writeCommands.has(name)) {
+        totals.wru += units;
+        const kind = kindOf(name, args.input as Parameters<typeof kindOf>[1]);
+        totals.wruByKind[kind] = (totals.wruByKind[kind] ?? 0) + units;
+      } else totals.rru += units;
       return result;
     },
     { step: 'initialize', name: 'basisBenchCapacityMeter', override: true },
   );
   return {
-    totals: () => ({ ...totals, requests: { ...totals.requests } }),
+    totals: () => ({ ...totals, requests: { ...totals.requests }, wruByKind: { ...totals.wruByKind } }),
     reset: () => {
-      totals = { wru: 0, rru: 0, requests: {}, failed: 0, conditionFailures: 0 };
+      totals = empty();
     },
   };
 }
