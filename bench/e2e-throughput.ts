@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -13,9 +13,9 @@ import {
   postSignedEvent,
   succeededEvent,
 } from './support/clinic-client.ts';
-import { meterConsumedCapacity } from './support/consumed-capacity.ts';
+import { type StackProcess, startStackProcess } from './support/stack-process.ts';
 import { runBounded, waitUntil } from './support/stats.ts';
-import { type Emulators, type LocalStack, localAwsConfig, startBenchStack } from './support/system.ts';
+import { type Emulators, localAwsConfig } from './support/system.ts';
 
 /** One size of the end-to-end run, and the bare emulator rates measured beside it. */
 export interface ThroughputRow {
@@ -73,12 +73,18 @@ async function bareSendRate(emulators: Emulators, count: number, concurrency: nu
   }
 }
 
-async function barePutRate(stack: LocalStack, count: number, concurrency: number) {
+/** The bench's own clients, in its own process: the bare rates' callers and the e2e run's observers. */
+interface BenchClients {
+  dynamo: DynamoDBClient;
+  sqs: SQSClient;
+}
+
+async function barePutRate(clients: BenchClients, stack: StackProcess, count: number, concurrency: number) {
   const payload = 'x'.repeat(900);
   const run = Math.random().toString(36).slice(2, 10);
   const ms = await runBounded(count, concurrency, async (i) => {
     try {
-      await stack.dynamo.send(
+      await clients.dynamo.send(
         new PutItemCommand({
           TableName: stack.tableName,
           Item: { pk: { S: `BENCH#${run}` }, sk: { S: `ITEM#${i}` }, payload: { S: payload } },
@@ -94,7 +100,13 @@ async function barePutRate(stack: LocalStack, count: number, concurrency: number
   return (count * 1000) / ms;
 }
 
-async function endToEnd(stack: LocalStack, clinic: BenchClinic, count: number, concurrency: number) {
+async function endToEnd(
+  clients: BenchClients,
+  stack: StackProcess,
+  clinic: BenchClinic,
+  count: number,
+  concurrency: number,
+) {
   const now = Math.floor(Date.now() / 1000);
   const bodies = Array.from({ length: count }, (_, i) =>
     succeededEvent(clinic.clinicId, {
@@ -105,19 +117,18 @@ async function endToEnd(stack: LocalStack, clinic: BenchClinic, count: number, c
       clientId: `cl_${i % 50}`,
     }),
   );
-  const meter = meterConsumedCapacity(stack.dynamo);
+  await stack.meterStart();
   const queueUrl = stack.queues.payments.url;
   const started = performance.now();
   await runBounded(count, concurrency, (i) => postSignedEvent(clinic, bodies[i] ?? ''));
   const acceptedMs = performance.now() - started;
   await waitUntil(
-    () => queueEmpty(stack.sqs, queueUrl),
+    () => queueEmpty(clients.sqs, queueUrl),
     Math.max(60_000, count * 40),
     'payments queue drained',
   );
   const ms = performance.now() - started;
-  const capacity = meter.totals();
-  meter.reset();
+  const capacity = await stack.meterTotals();
   const entries = await ledgerEntries(
     clinic,
     Array.from({ length: count }, (_, i) => `pi_e2e${i}`),
@@ -146,14 +157,18 @@ export async function benchE2eThroughput(
   concurrency: number,
   warmup: number,
 ): Promise<ThroughputRow[]> {
-  const stack = await startBenchStack(emulators);
+  const stack = await startStackProcess(emulators);
+  const clients: BenchClients = {
+    dynamo: new DynamoDBClient(localAwsConfig(emulators.dynamoEndpoint)),
+    sqs: new SQSClient(localAwsConfig(emulators.sqsEndpoint)),
+  };
   try {
     if (warmup > 0) {
       // JIT, connection pools and the emulators' own warm-up, on a clinic of its own; nothing is recorded.
       const clinic = await connectClinic(stack.apiUrl, 'clinic_e2e_warmup');
       await bareSendRate(emulators, warmup, concurrency, 'warm-up');
-      await barePutRate(stack, warmup, concurrency);
-      await endToEnd(stack, clinic, warmup, concurrency);
+      await barePutRate(clients, stack, warmup, concurrency);
+      await endToEnd(clients, stack, clinic, warmup, concurrency);
     }
     const rows: ThroughputRow[] = [];
     for (const [index, count] of sizes.entries()) {
@@ -174,8 +189,8 @@ export async function benchE2eThroughput(
         event: JSON.parse(probe),
       });
       const sqsSendPerSecond = await bareSendRate(emulators, count, concurrency, messageBody);
-      const putItemPerSecond = await barePutRate(stack, count, concurrency);
-      const e2e = await endToEnd(stack, clinic, count, concurrency);
+      const putItemPerSecond = await barePutRate(clients, stack, count, concurrency);
+      const e2e = await endToEnd(clients, stack, clinic, count, concurrency);
       rows.push({
         events: count,
         concurrency,
@@ -197,6 +212,8 @@ export async function benchE2eThroughput(
     }
     return rows;
   } finally {
+    clients.dynamo.destroy();
+    clients.sqs.destroy();
     await stack.stop();
   }
 }
