@@ -39,6 +39,7 @@ export * from './stripe/stripe-call-metrics.ts';
 export * from './stripe/stripe-client.ts';
 export * from './stripe/stripe-client-options.ts';
 export * from './stripe/stripe-errors.ts';
+export * from './stripe/stripe-sdk.ts';
 export * from './topology.ts';
 export * from './vocabulary.ts';
 export * from './worker/queue-worker.ts';

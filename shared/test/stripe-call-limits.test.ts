@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import {
   apiGatewayIntegrationTimeoutSeconds,
@@ -6,6 +7,8 @@ import {
   functionDeadlineSeconds,
   functions,
   httpRoutes,
+  lazyStripeClient,
+  stripeApiVersion,
   stripeCallLimitsFor,
   stripeCallWorstCaseMs,
   stripeIdempotencyKey,
@@ -36,6 +39,28 @@ describe('Stripe call limits', () => {
     const limits = stripeCallLimitsFor(name);
     expect(stripe.getMaxNetworkRetries()).toBe(limits.maxNetworkRetries);
     expect(stripe.getApiField('timeout')).toBe(limits.timeoutMs);
+  });
+
+  it.each(stripeFunctions)(
+    "%s: the Lambda entry's lazy client is the same client, made once on first use",
+    async (name) => {
+      const load = lazyStripeClient(name, {});
+      const stripe = await load();
+      expect(stripe).toBeInstanceOf(Stripe);
+      expect(await load()).toBe(stripe);
+      expect(stripe.getMaxNetworkRetries()).toBe(createStripeClient(name, {}).getMaxNetworkRetries());
+      expect(stripe.getApiField('timeout')).toBe(stripeCallLimitsFor(name).timeoutMs);
+    },
+  );
+
+  it("reads a lazy client's settings at once, so a bad simulator URL still fails the cold start", () => {
+    expect(() => lazyStripeClient('paymentsApi', { BASIS_STRIPE_API_URL: 'not a url' })).toThrow(
+      /Invalid configuration/,
+    );
+  });
+
+  it("writes out the SDK's pinned API version (read without loading the SDK)", () => {
+    expect(stripeApiVersion).toBe(Stripe.API_VERSION);
   });
 
   it('counts the SDK backoff at its longest: the first version (20 s, two retries) did not fit a 20 s API', () => {

@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type Stripe from 'stripe';
 import type { CorsConfig } from '../http/route-kit.ts';
 import type { Observability } from '../observability/observability.ts';
 import type { EventQueue } from '../queue/sqs-event-queue.ts';
 import type { SecretStore } from '../secrets/clinic-secrets.ts';
+import type { StripeClientSource } from '../stripe/stripe-sdk.ts';
 import type { FunctionName, functions } from '../topology.ts';
 
 /** The table and a document client for it. */
@@ -31,8 +31,11 @@ export interface PlatformClients {
   secrets: SecretClients;
   /** Sends to the queues the function's topology access names (any other queue is refused). */
   queue: EventQueue;
-  /** The one Stripe client of the process; every call passes the clinic's key. */
-  stripe: Stripe;
+  /**
+   * The one Stripe client of the process (or its loader: the Lambda entries import the SDK on first use); every call
+   * passes the clinic's key.
+   */
+  stripe: StripeClientSource;
   /** Where Stripe reaches this deployment's webhook routes. */
   publicBaseUrl: string;
   /** Browser origins allowed on `/v1` routes. */

@@ -1,7 +1,7 @@
-import Stripe from 'stripe';
 import type { ErrorCode } from '../errors/error-codes.ts';
 import { BasisError, ConflictError } from '../errors/errors.ts';
 import { countStripeCallFailure, type StripeFailureKind } from './stripe-call-metrics.ts';
+import { stripeErrorClasses } from './stripe-sdk.ts';
 
 /**
  * Stripe answered and refused: a revoked or rolled key, a missing permission, a missing object, an invalid request.
@@ -87,32 +87,33 @@ export class StripeUnavailableError extends BasisError {
  * Turns an error of the Stripe SDK into ours. Stripe's message is kept only where it speaks about the request (it
  * never contains the key: Stripe masks keys in messages). Only a timeout, a 5xx or a network failure becomes
  * `StripeUnavailableError`: every other answer proves Stripe did nothing. Every failure is counted
- * (`StripeCallFailed` by kind) in the invocation that saw it.
+ * (`StripeCallFailed` by kind) in the invocation that saw it. Async because it reads the SDK's error classes through
+ * `import('stripe')` (already evaluated once a call has thrown), so that this module loads no SDK.
  */
-export function translateStripeError(error: unknown): Error {
-  const translated = stripeErrorOf(error);
+export async function translateStripeError(error: unknown): Promise<Error> {
+  const translated = stripeErrorOf(error, await stripeErrorClasses());
   if ('failureKind' in translated) countStripeCallFailure(translated.failureKind as StripeFailureKind);
   return translated;
 }
 
-function stripeErrorOf(error: unknown): Error {
-  if (error instanceof Stripe.errors.StripeAuthenticationError)
+function stripeErrorOf(error: unknown, errors: Awaited<ReturnType<typeof stripeErrorClasses>>): Error {
+  if (error instanceof errors.StripeAuthenticationError)
     return new StripeKeyRejectedError(error.message, error.code);
-  if (error instanceof Stripe.errors.StripePermissionError)
+  if (error instanceof errors.StripePermissionError)
     return new StripePermissionDeniedError(error.message, error.code);
-  if (error instanceof Stripe.errors.StripeIdempotencyError) {
+  if (error instanceof errors.StripeIdempotencyError) {
     return new ConflictError(
       'request_in_progress',
       'The same operation is under way with other details; try again.',
     );
   }
   if (
-    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error instanceof errors.StripeInvalidRequestError &&
     (error.statusCode === 404 || error.code === 'resource_missing')
   ) {
     return new StripeObjectMissingError(error.message, error.param);
   }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) {
+  if (error instanceof errors.StripeInvalidRequestError && error.statusCode === 400) {
     return new StripeRequestRejectedError(error.message, error.code);
   }
   return new StripeUnavailableError(undefined, error);
@@ -123,6 +124,6 @@ export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw translateStripeError(error);
+    throw await translateStripeError(error);
   }
 }

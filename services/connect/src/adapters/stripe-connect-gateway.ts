@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { callStripe, stripeIdempotencyKey } from '@basis/shared';
+import { callStripe, type StripeClientSource, stripeIdempotencyKey, stripeLoaderOf } from '@basis/shared';
 import type Stripe from 'stripe';
 import type { WebhookEndpointFacts } from '../domain/connection-health.ts';
 import type { ConnectGateway } from '../ports.ts';
@@ -23,10 +23,13 @@ const permissionProbes: ReadonlyArray<[string, (stripe: Stripe, apiKey: string) 
   ['events', (stripe, apiKey) => stripe.events.list({ limit: 1 }, { apiKey })],
 ];
 
-export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
+export function stripeConnectGateway(source: StripeClientSource): ConnectGateway {
+  const sdk = stripeLoaderOf(source);
   return {
     async accountOf(secretKey) {
-      const account = await callStripe(() => stripe.accounts.retrieve(null, {}, { apiKey: secretKey }));
+      const account = await callStripe(async () =>
+        (await sdk()).accounts.retrieve(null, {}, { apiKey: secretKey }),
+      );
       return { accountId: account.id };
     },
 
@@ -38,16 +41,20 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
         pair,
         String(Math.floor(Date.now() / 600_000)),
       );
-      const probe = await callStripe(() =>
-        stripe.setupIntents.create(
+      const probe = await callStripe(async () =>
+        (await sdk()).setupIntents.create(
           { usage: 'off_session', metadata: { basis_purpose: 'publishable_key_check' } },
           { apiKey: secretKey, idempotencyKey },
         ),
       );
       try {
         const clientSecret = probe.client_secret ?? '';
-        await callStripe(() =>
-          stripe.setupIntents.retrieve(probe.id, { client_secret: clientSecret }, { apiKey: publishableKey }),
+        await callStripe(async () =>
+          (await sdk()).setupIntents.retrieve(
+            probe.id,
+            { client_secret: clientSecret },
+            { apiKey: publishableKey },
+          ),
         );
         return true;
       } catch (error) {
@@ -58,9 +65,9 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
           return false;
         throw error;
       } finally {
-        await callStripe(() => stripe.setupIntents.cancel(probe.id, {}, { apiKey: secretKey })).catch(
-          () => undefined,
-        );
+        await callStripe(async () =>
+          (await sdk()).setupIntents.cancel(probe.id, {}, { apiKey: secretKey }),
+        ).catch(() => undefined);
       }
     },
 
@@ -77,7 +84,7 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
       const results = await Promise.all(
         probes.map(async ([resource, probe]) => {
           try {
-            await callStripe(() => probe(stripe, secretKey));
+            await callStripe(async () => probe(await sdk(), secretKey));
             return undefined;
           } catch (error) {
             if (error instanceof Error && error.name === 'StripePermissionDeniedError') return resource;
@@ -89,8 +96,8 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
     },
 
     async createWebhookEndpoint(secretKey, input) {
-      const endpoint = await callStripe(() =>
-        stripe.webhookEndpoints.create(
+      const endpoint = await callStripe(async () =>
+        (await sdk()).webhookEndpoints.create(
           {
             url: input.url,
             enabled_events: [...input.enabledEvents] as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
@@ -107,7 +114,9 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
 
     async deleteWebhookEndpoint(secretKey, endpointId) {
       try {
-        await callStripe(() => stripe.webhookEndpoints.del(endpointId, {}, { apiKey: secretKey }));
+        await callStripe(async () =>
+          (await sdk()).webhookEndpoints.del(endpointId, {}, { apiKey: secretKey }),
+        );
       } catch (error) {
         if (error instanceof Error && error.name === 'StripeObjectMissingError') return;
         throw error;
@@ -117,7 +126,9 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
     async webhookEndpoint(secretKey, endpointId) {
       try {
         return endpointFacts(
-          await callStripe(() => stripe.webhookEndpoints.retrieve(endpointId, {}, { apiKey: secretKey })),
+          await callStripe(async () =>
+            (await sdk()).webhookEndpoints.retrieve(endpointId, {}, { apiKey: secretKey }),
+          ),
         );
       } catch (error) {
         if (error instanceof Error && error.name === 'StripeObjectMissingError') return null;
@@ -129,8 +140,8 @@ export function stripeConnectGateway(stripe: Stripe): ConnectGateway {
       const endpoints: WebhookEndpointFacts[] = [];
       let startingAfter: string | undefined;
       for (;;) {
-        const page = await callStripe(() =>
-          stripe.webhookEndpoints.list(
+        const page = await callStripe(async () =>
+          (await sdk()).webhookEndpoints.list(
             { limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) },
             { apiKey: secretKey },
           ),

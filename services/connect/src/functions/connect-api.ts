@@ -2,8 +2,8 @@ import {
   awsPublicBaseUrl,
   awsSecretClients,
   awsTableClients,
-  createStripeClient,
   lambdaBaseClients,
+  lazyStripeClient,
 } from '@basis/shared';
 import { buildConnectApi } from '../build.ts';
 
@@ -13,5 +13,5 @@ export const handler = buildConnectApi({
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
   publicBaseUrl: awsPublicBaseUrl(base),
-  stripe: createStripeClient('connectApi'),
+  stripe: lazyStripeClient('connectApi'),
 });

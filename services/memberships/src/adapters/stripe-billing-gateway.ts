@@ -1,5 +1,11 @@
-import { callStripe, translateStripeError } from '@basis/shared';
-import Stripe from 'stripe';
+import {
+  callStripe,
+  type StripeClientSource,
+  stripeErrorClasses,
+  stripeLoaderOf,
+  translateStripeError,
+} from '@basis/shared';
+import type Stripe from 'stripe';
 import {
   idString,
   type StripeInvoice,
@@ -23,11 +29,12 @@ function view(subscription: Stripe.Subscription): SubscriptionView {
 }
 
 /** BillingGateway on the Stripe SDK (Products, Prices, Subscriptions, Invoices), with the clinic's key per call. */
-export function stripeBillingGateway(stripe: Stripe): BillingGateway {
+export function stripeBillingGateway(source: StripeClientSource): BillingGateway {
+  const sdk = stripeLoaderOf(source);
   return {
     async createProduct(secretKey, input) {
-      const product = await callStripe(() =>
-        stripe.products.create(
+      const product = await callStripe(async () =>
+        (await sdk()).products.create(
           { name: input.name, metadata: input.metadata },
           { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
         ),
@@ -36,8 +43,8 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
     },
 
     async createPrice(secretKey, input) {
-      const price = await callStripe(() =>
-        stripe.prices.create(
+      const price = await callStripe(async () =>
+        (await sdk()).prices.create(
           {
             product: input.productId,
             unit_amount: input.amount,
@@ -56,8 +63,8 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
 
     async createSubscription(secretKey, input) {
       return view(
-        await callStripe(() =>
-          stripe.subscriptions.create(
+        await callStripe(async () =>
+          (await sdk()).subscriptions.create(
             {
               customer: input.customerId,
               items: [{ price: input.priceId }],
@@ -77,15 +84,15 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
 
     async retrieveSubscription(secretKey, subscriptionId) {
       return view(
-        await callStripe(() =>
-          stripe.subscriptions.retrieve(subscriptionId, { expand: withSecret }, { apiKey: secretKey }),
+        await callStripe(async () =>
+          (await sdk()).subscriptions.retrieve(subscriptionId, { expand: withSecret }, { apiKey: secretKey }),
         ),
       );
     },
 
     async payInvoice(secretKey, invoiceId, input) {
       try {
-        await stripe.invoices.pay(
+        await (await sdk()).invoices.pay(
           invoiceId,
           { payment_method: input.paymentMethodId, off_session: input.offSession },
           { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
@@ -93,15 +100,15 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
       } catch (error) {
         // 402: the card was declined or needs the client (3-D Secure). Stripe made the attempt and the invoice, its
         // PaymentIntent and the Subscription say how it ended; that is an answer, not a failure of ours.
-        if (error instanceof Stripe.errors.StripeError && error.statusCode === 402) return;
-        throw translateStripeError(error);
+        if (error instanceof (await stripeErrorClasses()).StripeError && error.statusCode === 402) return;
+        throw await translateStripeError(error);
       }
     },
 
     async setCancelAtPeriodEnd(secretKey, subscriptionId, idempotencyKey) {
       return view(
-        await callStripe(() =>
-          stripe.subscriptions.update(
+        await callStripe(async () =>
+          (await sdk()).subscriptions.update(
             subscriptionId,
             { cancel_at_period_end: true, expand: withSecret },
             { apiKey: secretKey, idempotencyKey },
@@ -112,8 +119,8 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
 
     async cancelNow(secretKey, subscriptionId, idempotencyKey) {
       return view(
-        await callStripe(() =>
-          stripe.subscriptions.cancel(
+        await callStripe(async () =>
+          (await sdk()).subscriptions.cancel(
             subscriptionId,
             { expand: withSecret },
             { apiKey: secretKey, idempotencyKey },
@@ -123,8 +130,8 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
     },
 
     async retrieveInvoice(secretKey, invoiceId) {
-      const invoice = await callStripe(() =>
-        stripe.invoices.retrieve(invoiceId, { expand: ['payments'] }, { apiKey: secretKey }),
+      const invoice = await callStripe(async () =>
+        (await sdk()).invoices.retrieve(invoiceId, { expand: ['payments'] }, { apiKey: secretKey }),
       );
       const payments = invoice.payments?.data ?? [];
       const paying =
@@ -137,8 +144,8 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
     },
 
     async paymentFailure(secretKey, paymentIntentId) {
-      const intent = await callStripe(() =>
-        stripe.paymentIntents.retrieve(paymentIntentId, {}, { apiKey: secretKey }),
+      const intent = await callStripe(async () =>
+        (await sdk()).paymentIntents.retrieve(paymentIntentId, {}, { apiKey: secretKey }),
       );
       const error = intent.last_payment_error;
       if (!error) return null;

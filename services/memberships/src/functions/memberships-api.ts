@@ -1,4 +1,4 @@
-import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
+import { awsSecretClients, awsTableClients, lambdaBaseClients, lazyStripeClient } from '@basis/shared';
 import { buildMembershipsApi } from '../build.ts';
 
 const base = lambdaBaseClients('membershipsApi');
@@ -6,5 +6,5 @@ export const handler = buildMembershipsApi({
   ...base,
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
-  stripe: createStripeClient('membershipsApi'),
+  stripe: lazyStripeClient('membershipsApi'),
 });

@@ -1,4 +1,4 @@
-import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
+import { awsSecretClients, awsTableClients, lambdaBaseClients, lazyStripeClient } from '@basis/shared';
 import { buildMembershipsWorker } from '../build.ts';
 
 const base = lambdaBaseClients('membershipsWorker');
@@ -6,5 +6,5 @@ export const handler = buildMembershipsWorker({
   ...base,
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
-  stripe: createStripeClient('membershipsWorker'),
+  stripe: lazyStripeClient('membershipsWorker'),
 });

@@ -1,10 +1,13 @@
 import {
   callStripe,
+  type StripeClientSource,
   StripeObjectMissingError,
   StripeRequestRejectedError,
+  stripeErrorClasses,
+  stripeLoaderOf,
   translateStripeError,
 } from '@basis/shared';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { CardReference } from '../domain/customer.ts';
 import type { PaymentIntentSummary, PaymentsGateway } from '../ports.ts';
 
@@ -24,11 +27,12 @@ function summary(paymentIntent: Stripe.PaymentIntent): PaymentIntentSummary {
   return { paymentIntent, clientSecret: paymentIntent.client_secret ?? '' };
 }
 
-export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
+export function stripePaymentsGateway(source: StripeClientSource): PaymentsGateway {
+  const sdk = stripeLoaderOf(source);
   return {
     async createCustomer(secretKey, input) {
-      const customer = await callStripe(() =>
-        stripe.customers.create(
+      const customer = await callStripe(async () =>
+        (await sdk()).customers.create(
           // Opaque ids only: no names or emails of patients leave Basis.
           { metadata: { clinic_id: input.clinicId, client_id: input.clientId } },
           { apiKey: secretKey, idempotencyKey: input.idempotencyKey },
@@ -38,8 +42,8 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
     },
 
     async createPaymentIntent(secretKey, input) {
-      const create = () =>
-        stripe.paymentIntents.create(
+      const create = async () =>
+        (await sdk()).paymentIntents.create(
           {
             amount: input.amount,
             currency: input.currency,
@@ -58,22 +62,28 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
       } catch (error) {
         // 402 with the PaymentIntent: Stripe made the attempt and refused the card or wants the client present. That
         // is the payment's outcome (failed, or needing the client), which the answer and the record show.
-        if (error instanceof Stripe.errors.StripeError && error.statusCode === 402 && error.payment_intent) {
+        if (
+          error instanceof (await stripeErrorClasses()).StripeError &&
+          error.statusCode === 402 &&
+          error.payment_intent
+        ) {
           return summary(error.payment_intent);
         }
-        throw translateStripeError(error);
+        throw await translateStripeError(error);
       }
     },
 
     async retrievePaymentIntent(secretKey, paymentIntentId) {
       return summary(
-        await callStripe(() => stripe.paymentIntents.retrieve(paymentIntentId, {}, { apiKey: secretKey })),
+        await callStripe(async () =>
+          (await sdk()).paymentIntents.retrieve(paymentIntentId, {}, { apiKey: secretKey }),
+        ),
       );
     },
 
     async createSetupIntent(secretKey, input) {
-      const setupIntent = await callStripe(() =>
-        stripe.setupIntents.create(
+      const setupIntent = await callStripe(async () =>
+        (await sdk()).setupIntents.create(
           {
             customer: input.customerId,
             usage: 'off_session',
@@ -88,27 +98,31 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
 
     async retrievePaymentMethod(secretKey, paymentMethodId) {
       return cardReference(
-        await callStripe(() => stripe.paymentMethods.retrieve(paymentMethodId, {}, { apiKey: secretKey })),
+        await callStripe(async () =>
+          (await sdk()).paymentMethods.retrieve(paymentMethodId, {}, { apiKey: secretKey }),
+        ),
       );
     },
 
     async detachPaymentMethod(secretKey, paymentMethodId) {
       try {
-        await callStripe(() => stripe.paymentMethods.detach(paymentMethodId, {}, { apiKey: secretKey }));
+        await callStripe(async () =>
+          (await sdk()).paymentMethods.detach(paymentMethodId, {}, { apiKey: secretKey }),
+        );
       } catch (error) {
         // Stripe refuses to detach a card attached to no customer (400, no code): a detach whose answer was lost,
         // or one made in the Dashboard, already did the work. Any other refusal stands.
         if (!(error instanceof StripeRequestRejectedError)) throw error;
-        const paymentMethod = await callStripe(() =>
-          stripe.paymentMethods.retrieve(paymentMethodId, {}, { apiKey: secretKey }),
+        const paymentMethod = await callStripe(async () =>
+          (await sdk()).paymentMethods.retrieve(paymentMethodId, {}, { apiKey: secretKey }),
         );
         if (paymentMethod.customer !== null) throw error;
       }
     },
 
     async cancelPaymentIntent(secretKey, paymentIntentId) {
-      return callStripe(() =>
-        stripe.paymentIntents.cancel(
+      return callStripe(async () =>
+        (await sdk()).paymentIntents.cancel(
           paymentIntentId,
           { cancellation_reason: 'requested_by_customer' },
           { apiKey: secretKey },
@@ -117,8 +131,8 @@ export function stripePaymentsGateway(stripe: Stripe): PaymentsGateway {
     },
 
     async defaultPaymentMethodOf(secretKey, customerId) {
-      const customer = await callStripe(() =>
-        stripe.customers.retrieve(customerId, {}, { apiKey: secretKey }),
+      const customer = await callStripe(async () =>
+        (await sdk()).customers.retrieve(customerId, {}, { apiKey: secretKey }),
       );
       // A deleted customer is as good as missing: its cards were detached with it.
       if (customer.deleted)

@@ -1,4 +1,4 @@
-import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
+import { awsSecretClients, awsTableClients, lambdaBaseClients, lazyStripeClient } from '@basis/shared';
 import { buildPaymentsApi } from '../build.ts';
 
 const base = lambdaBaseClients('paymentsApi');
@@ -6,5 +6,5 @@ export const handler = buildPaymentsApi({
   ...base,
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
-  stripe: createStripeClient('paymentsApi'),
+  stripe: lazyStripeClient('paymentsApi'),
 });

@@ -1,4 +1,4 @@
-import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
+import { awsSecretClients, awsTableClients, lambdaBaseClients, lazyStripeClient } from '@basis/shared';
 import { buildPaymentsWorker } from '../build.ts';
 
 const base = lambdaBaseClients('paymentsWorker');
@@ -6,5 +6,5 @@ export const handler = buildPaymentsWorker({
   ...base,
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
-  stripe: createStripeClient('paymentsWorker'),
+  stripe: lazyStripeClient('paymentsWorker'),
 });

@@ -1,5 +1,10 @@
-import { translateStripeError } from '@basis/shared';
-import Stripe from 'stripe';
+import {
+  type StripeClientSource,
+  stripeErrorClasses,
+  stripeLoaderOf,
+  translateStripeError,
+} from '@basis/shared';
+import type Stripe from 'stripe';
 import type { BalanceTransactionFacts } from '../domain/payout.ts';
 import type { PayoutsGateway } from '../ports.ts';
 
@@ -75,11 +80,12 @@ export function balanceTransactionFacts(transaction: Stripe.BalanceTransaction):
 }
 
 /** Rate limits, connection failures and Stripe's own 5xx are worth another try; anything else is not. */
-export function isRetryableStripeError(error: unknown): boolean {
-  if (error instanceof Stripe.errors.StripeRateLimitError) return true;
-  if (error instanceof Stripe.errors.StripeConnectionError) return true;
-  if (error instanceof Stripe.errors.StripeAPIError) return true;
-  return error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500;
+export async function isRetryableStripeError(error: unknown): Promise<boolean> {
+  const errors = await stripeErrorClasses();
+  if (error instanceof errors.StripeRateLimitError) return true;
+  if (error instanceof errors.StripeConnectionError) return true;
+  if (error instanceof errors.StripeAPIError) return true;
+  return error instanceof errors.StripeError && (error.statusCode ?? 0) >= 500;
 }
 
 async function withRetry<T>(call: () => Promise<T>, options: Required<PayoutsGatewayOptions>): Promise<T> {
@@ -87,14 +93,19 @@ async function withRetry<T>(call: () => Promise<T>, options: Required<PayoutsGat
     try {
       return await call();
     } catch (error) {
-      if (attempt >= options.attempts || !isRetryableStripeError(error)) throw translateStripeError(error);
+      if (attempt >= options.attempts || !(await isRetryableStripeError(error)))
+        throw await translateStripeError(error);
       // Exponential backoff with full jitter.
       await options.sleep(Math.round(Math.random() * options.baseDelayMs * 2 ** (attempt - 1)));
     }
   }
 }
 
-export function stripePayoutsGateway(stripe: Stripe, options: PayoutsGatewayOptions = {}): PayoutsGateway {
+export function stripePayoutsGateway(
+  source: StripeClientSource,
+  options: PayoutsGatewayOptions = {},
+): PayoutsGateway {
+  const sdk = stripeLoaderOf(source);
   const settings: Required<PayoutsGatewayOptions> = {
     pageSize: options.pageSize ?? 100,
     attempts: options.attempts ?? 4,
@@ -104,8 +115,8 @@ export function stripePayoutsGateway(stripe: Stripe, options: PayoutsGatewayOpti
   return {
     async listPayoutTransactions(secretKey, payoutId, startingAfter) {
       const page = await withRetry(
-        () =>
-          stripe.balanceTransactions.list(
+        async () =>
+          (await sdk()).balanceTransactions.list(
             {
               payout: payoutId,
               limit: settings.pageSize,

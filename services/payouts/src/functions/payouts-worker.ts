@@ -2,8 +2,8 @@ import {
   awsQueue,
   awsSecretClients,
   awsTableClients,
-  createStripeClient,
   lambdaBaseClients,
+  lazyStripeClient,
 } from '@basis/shared';
 import { buildPayoutsWorker } from '../build.ts';
 
@@ -13,5 +13,5 @@ export const handler = buildPayoutsWorker({
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
   queue: awsQueue(base),
-  stripe: createStripeClient('payoutsWorker'),
+  stripe: lazyStripeClient('payoutsWorker'),
 });

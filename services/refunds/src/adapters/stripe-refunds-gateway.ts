@@ -1,12 +1,12 @@
-import { callStripe } from '@basis/shared';
-import type Stripe from 'stripe';
+import { callStripe, type StripeClientSource, stripeLoaderOf } from '@basis/shared';
 import type { RefundsGateway } from '../ports.ts';
 
-export function stripeRefundsGateway(stripe: Stripe): RefundsGateway {
+export function stripeRefundsGateway(source: StripeClientSource): RefundsGateway {
+  const sdk = stripeLoaderOf(source);
   return {
     createRefund(secretKey, input) {
-      return callStripe(() =>
-        stripe.refunds.create(
+      return callStripe(async () =>
+        (await sdk()).refunds.create(
           {
             payment_intent: input.paymentIntentId,
             amount: input.amount,
@@ -18,8 +18,8 @@ export function stripeRefundsGateway(stripe: Stripe): RefundsGateway {
       );
     },
     async listRefunds(secretKey, paymentIntentId) {
-      return callStripe(() =>
-        stripe.refunds
+      return callStripe(async () =>
+        (await sdk()).refunds
           .list({ payment_intent: paymentIntentId, limit: 100 }, { apiKey: secretKey })
           .autoPagingToArray({
             limit: 10_000,

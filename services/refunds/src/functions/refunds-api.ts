@@ -2,8 +2,8 @@ import {
   awsQueue,
   awsSecretClients,
   awsTableClients,
-  createStripeClient,
   lambdaBaseClients,
+  lazyStripeClient,
 } from '@basis/shared';
 import { buildRefundsApi } from '../build.ts';
 
@@ -13,5 +13,5 @@ export const handler = buildRefundsApi({
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
   queue: awsQueue(base),
-  stripe: createStripeClient('refundsApi'),
+  stripe: lazyStripeClient('refundsApi'),
 });

@@ -1,4 +1,4 @@
-import { awsSecretClients, awsTableClients, createStripeClient, lambdaBaseClients } from '@basis/shared';
+import { awsSecretClients, awsTableClients, lambdaBaseClients, lazyStripeClient } from '@basis/shared';
 import { buildRefundsWorker } from '../build.ts';
 
 const base = lambdaBaseClients('refundsWorker');
@@ -6,5 +6,5 @@ export const handler = buildRefundsWorker({
   ...base,
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
-  stripe: createStripeClient('refundsWorker'),
+  stripe: lazyStripeClient('refundsWorker'),
 });

@@ -1,4 +1,4 @@
-import { callStripe } from '@basis/shared';
+import { callStripe, type StripeClientSource, stripeLoaderOf } from '@basis/shared';
 import type Stripe from 'stripe';
 
 /** Stripe's Events API (events are kept 30 days), for the missed-event sweep. */
@@ -9,13 +9,14 @@ export interface EventsGateway {
   event(secretKey: string, eventId: string): Promise<Stripe.Event>;
 }
 
-export function stripeEventsGateway(stripe: Stripe): EventsGateway {
+export function stripeEventsGateway(source: StripeClientSource): EventsGateway {
+  const sdk = stripeLoaderOf(source);
   return {
     async *eventsBetween(secretKey, from, to) {
       let startingAfter: string | undefined;
       for (;;) {
-        const page = await callStripe(() =>
-          stripe.events.list(
+        const page = await callStripe(async () =>
+          (await sdk()).events.list(
             {
               created: { gte: from, lte: to },
               limit: 100,
@@ -31,7 +32,7 @@ export function stripeEventsGateway(stripe: Stripe): EventsGateway {
       }
     },
     event(secretKey, eventId) {
-      return callStripe(() => stripe.events.retrieve(eventId, {}, { apiKey: secretKey }));
+      return callStripe(async () => (await sdk()).events.retrieve(eventId, {}, { apiKey: secretKey }));
     },
   };
 }

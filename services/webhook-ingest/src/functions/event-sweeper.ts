@@ -2,8 +2,8 @@ import {
   awsQueue,
   awsSecretClients,
   awsTableClients,
-  createStripeClient,
   lambdaBaseClients,
+  lazyStripeClient,
 } from '@basis/shared';
 import { buildEventSweeper } from '../build.ts';
 
@@ -13,5 +13,5 @@ export const handler = buildEventSweeper({
   table: awsTableClients(base),
   secrets: awsSecretClients(base),
   queue: awsQueue(base),
-  stripe: createStripeClient('eventSweeper'),
+  stripe: lazyStripeClient('eventSweeper'),
 });
