@@ -132,6 +132,25 @@ describe('observability of the route kit and the worker kit', () => {
     });
   });
 
+  it('writes each dimensioned count as its own EMF document, with only its own dimensions and metadata', async () => {
+    // The port reuses one single-metric instance: nothing of one count may leak into the next.
+    const { metrics } = createObservability('webhook-ingest');
+    const documents = await emfDuring(async () => {
+      metrics.count('WebhookAccepted', { mode: 'test' }, { clinicId: 'clinic_a' });
+      metrics.count('WebhookRefused', { reason: 'bad_signature' }, { eventId: 'evt_1' });
+      metrics.count('WebhookAccepted', { mode: 'live' });
+    });
+    expect(documents).toHaveLength(3);
+    const [first, second, third] = documents;
+    expect(first).toMatchObject({ WebhookAccepted: 1, mode: 'test', clinicId: 'clinic_a' });
+    expect(second).toMatchObject({ WebhookRefused: 1, reason: 'bad_signature', eventId: 'evt_1' });
+    expect(second).not.toHaveProperty('mode');
+    expect(second).not.toHaveProperty('clinicId');
+    expect(third).toMatchObject({ WebhookAccepted: 1, mode: 'live' });
+    expect(third).not.toHaveProperty('reason');
+    expect(third).not.toHaveProperty('eventId');
+  });
+
   it('counts a failed worker record as WorkerOutcome failed for its queue, and reports it alone for retry', async () => {
     const worker = failingWorker(async () => {
       throw new Error('DynamoDB is down');

@@ -76,9 +76,16 @@ export function createMetrics(serviceName: string, logger: PowertoolsLogger): Po
 
 /** Our Metrics port over a Powertools Metrics instance. */
 export function powertoolsMetricsPort(metrics: PowertoolsMetrics): Metrics {
+  // One single-metric instance, made on first use and reused: `singleMetric()` builds a new Metrics (a Console and
+  // its environment read) each call, which was most of webhook ingest's CPU per event. Reuse is safe: a single
+  // metric publishes and clears its dimensions and metadata inside the synchronous `addMetric` below, so no other
+  // count can interleave.
+  let single: PowertoolsMetrics | undefined;
   return {
     count(name, dimensions, metadata) {
-      const target = dimensions && Object.keys(dimensions).length > 0 ? metrics.singleMetric() : metrics;
+      const dimensioned = dimensions !== undefined && Object.keys(dimensions).length > 0;
+      if (dimensioned) single ??= metrics.singleMetric();
+      const target = dimensioned && single ? single : metrics;
       for (const [key, value] of Object.entries(dimensions ?? {})) target.addDimension(key, value);
       for (const [key, value] of Object.entries(metadata ?? {})) target.addMetadata(key, value);
       target.addMetric(name, MetricUnit.Count, 1);
