@@ -5530,9 +5530,9 @@ export interface operations {
         parameters: {
             query: {
                 mode: "test" | "live";
-                /** @description Inclusive start (default: the first of the current month, UTC). */
+                /** @description Inclusive start, an ISO 8601 date-time (default: the first of the month before `to`, or of the current month, UTC). */
                 from?: string;
-                /** @description Exclusive end (default: the first of the next month, UTC). */
+                /** @description Exclusive end, an ISO 8601 date-time (default: the first of the month after that of `from`, or of the next month, UTC). */
                 to?: string;
                 format?: "json" | "csv";
             };

@@ -86,12 +86,14 @@ export async function listLedger(deps: PaymentsApiDeps, clinicId: string, query:
 
 export const reportQuerySchema = z.strictObject({
   mode: z.enum(modes),
-  from: isoInstant
-    .optional()
-    .meta({ description: 'Inclusive start (default: the first of the current month, UTC).' }),
-  to: isoInstant
-    .optional()
-    .meta({ description: 'Exclusive end (default: the first of the next month, UTC).' }),
+  from: isoInstant.optional().meta({
+    description:
+      'Inclusive start, an ISO 8601 date-time (default: the first of the month before `to`, or of the current month, UTC).',
+  }),
+  to: isoInstant.optional().meta({
+    description:
+      'Exclusive end, an ISO 8601 date-time (default: the first of the month after that of `from`, or of the next month, UTC).',
+  }),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
