@@ -68,10 +68,17 @@ export const payoutsScreen: Screen = {
     const create = actionButton('Pay out now (simulator)', 'create-payout', list, async () => {
       if (!session.secretKey)
         throw new Error('Only a clinic connected from this console can ask the simulator for a payout.');
-      const before = (await payouts()).data.length;
+      const before = new Set((await payouts()).data.map((payout) => payout.payoutId));
       await simulator('/_sim/payouts', session.secretKey, { currency: 'usd' });
-      // Basis learns of the payout from Stripe's webhooks.
-      return payoutsView(await until(payouts, (page) => page.data.length > before), detail);
+      // Basis learns of the payout from Stripe's webhooks, `payout.created` then `payout.paid` (the simulator plays a
+      // payout's life at once), and reconciles it after: wait for the end of that, not for its first event.
+      const settled = (page: Awaited<ReturnType<typeof payouts>>) =>
+        page.data.some(
+          (payout) =>
+            !before.has(payout.payoutId) &&
+            (payout.status === 'failed' || payout.status === 'canceled' || payout.reconciled),
+        );
+      return payoutsView(await until(payouts, settled), detail);
     });
     void run(list, async () => payoutsView(await payouts(), detail));
     return frame(
