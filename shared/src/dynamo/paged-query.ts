@@ -130,28 +130,38 @@ export async function queryPage<T>(
 }
 
 /**
- * Every item of a partition whose sort key starts with `prefix`, all pages read: for small, bounded sets (a clinic's
- * plans, a client's memberships), never for a history.
+ * Every item a Query answers, all pages read (`LastEvaluatedKey` followed until DynamoDB has no more): for small,
+ * bounded sets (a payment with its refunds, a payout with its items, a report window), never for a history.
  */
-export async function queryAllWithPrefix(
+export async function queryAll(
   doc: DynamoDBDocumentClient,
-  tableName: string,
-  pk: string,
-  prefix: string,
+  input: QueryCommandInput,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const output: QueryCommandOutput = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
+      new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
     );
     items.push(...(output.Items ?? []));
     startKey = output.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/**
+ * Every item of a partition whose sort key starts with `prefix`, all pages read: for small, bounded sets (a clinic's
+ * plans, a client's memberships), never for a history.
+ */
+export function queryAllWithPrefix(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
+  return queryAll(doc, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+  });
 }

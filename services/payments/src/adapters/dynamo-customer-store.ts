@@ -3,10 +3,9 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { cardKeys, customerKeys } from '@basis/shared';
+import { cardKeys, customerKeys, queryAll } from '@basis/shared';
 import type { CardRecord, CustomerRecord } from '../domain/customer.ts';
 import type { CustomerStore } from '../ports.ts';
 
@@ -124,21 +123,12 @@ export function dynamoCustomerStore(doc: DynamoDBDocumentClient, tableName: stri
 
     async cards(clinicId, mode, customerId) {
       const { gsi1pk } = cardKeys.byCustomer(clinicId, mode, customerId, '');
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const output = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': gsi1pk },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        items.push(...(output.Items ?? []));
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi1pk },
+      });
       return items.map(toCard);
     },
 

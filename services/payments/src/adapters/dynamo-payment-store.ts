@@ -1,12 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { batchGet, type Mode, paymentKeys, putIfModeAndVersion, queryPage } from '@basis/shared';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, type Mode, paymentKeys, putIfModeAndVersion, queryAll, queryPage } from '@basis/shared';
 import {
   ConcurrentUpdateError,
   type DisputeRecord,
@@ -129,24 +123,15 @@ export function dynamoPaymentStore(doc: DynamoDBDocumentClient, tableName: strin
     },
     async slice(clinicId, mode, paymentId) {
       const bounds = paymentKeys.withChildren(mode, paymentId);
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const output: QueryCommandOutput = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': paymentKeys.primary(clinicId, mode, paymentId).pk,
-              ':from': bounds.from,
-              ':to': bounds.to,
-            },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        items.push(...(output.Items ?? []));
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': paymentKeys.primary(clinicId, mode, paymentId).pk,
+          ':from': bounds.from,
+          ':to': bounds.to,
+        },
+      });
       const paymentItemFound = items.find((item) => item.entityType === 'payment');
       if (!paymentItemFound) return undefined;
       const slice: PaymentSlice = {
@@ -216,38 +201,27 @@ export function dynamoPaymentStore(doc: DynamoDBDocumentClient, tableName: strin
       return { items: records, nextCursor: page.nextCursor };
     },
     async report(clinicId, mode, window) {
-      const entries: ReportEntry[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const output: QueryCommandOutput = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'gsi4',
-            // `<time>#<kind>#<id>` sorts after `<time>`: BETWEEN from AND to keeps `from` and excludes `to`.
-            KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': paymentKeys.reportPartition(clinicId, mode),
-              ':from': window.from,
-              ':to': window.to,
-            },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const item of output.Items ?? []) {
-          const time = (item.gsi4sk as string).split('#')[0] as string;
-          entries.push({
-            kind: item.entityType as ReportEntry['kind'],
-            time,
-            paymentId: item.paymentId as string,
-            amount: item.amount as number,
-            currency: item.currency as string,
-            status: item.status as string,
-            ...(typeof item.paymentAmount === 'number' ? { paymentAmount: item.paymentAmount } : {}),
-            ...(typeof item.refundedAfter === 'number' ? { refundedAfter: item.refundedAfter } : {}),
-          });
-        }
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: 'gsi4',
+        // `<time>#<kind>#<id>` sorts after `<time>`: BETWEEN from AND to keeps `from` and excludes `to`.
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': paymentKeys.reportPartition(clinicId, mode),
+          ':from': window.from,
+          ':to': window.to,
+        },
+      });
+      const entries: ReportEntry[] = items.map((item) => ({
+        kind: item.entityType as ReportEntry['kind'],
+        time: (item.gsi4sk as string).split('#')[0] as string,
+        paymentId: item.paymentId as string,
+        amount: item.amount as number,
+        currency: item.currency as string,
+        status: item.status as string,
+        ...(typeof item.paymentAmount === 'number' ? { paymentAmount: item.paymentAmount } : {}),
+        ...(typeof item.refundedAfter === 'number' ? { refundedAfter: item.refundedAfter } : {}),
+      }));
       return entries;
     },
     async save(record, expectedVersion) {

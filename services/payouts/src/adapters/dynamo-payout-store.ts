@@ -1,10 +1,5 @@
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { payoutKeys, putIfModeAndVersion, queryPage, table } from '@basis/shared';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { payoutKeys, putIfModeAndVersion, queryAll, queryPage, table } from '@basis/shared';
 import {
   ConcurrentPayoutUpdateError,
   type PayoutItem,
@@ -80,26 +75,19 @@ export function dynamoPayoutStore(doc: DynamoDBDocumentClient, tableName: string
     async getWithItems(clinicId, mode, payoutId) {
       const bounds = payoutKeys.withItems(mode, payoutId);
       const primary = payoutKeys.primary(clinicId, mode, payoutId);
+      const rows = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': primary.pk, ':from': bounds.from, ':to': bounds.to },
+        ConsistentRead: true,
+      });
       let record: PayoutRecord | undefined;
       const items: PayoutItem[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const output = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': primary.pk, ':from': bounds.from, ':to': bounds.to },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const row of output.Items ?? []) {
-          if (row.sk === primary.sk) record = payoutRecordSchema.parse(row);
-          else if (row.entityType === itemEntity && row.payoutId === payoutId && row.mode === mode)
-            items.push(payoutItemSchema.parse(row));
-        }
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
+      for (const row of rows) {
+        if (row.sk === primary.sk) record = payoutRecordSchema.parse(row);
+        else if (row.entityType === itemEntity && row.payoutId === payoutId && row.mode === mode)
+          items.push(payoutItemSchema.parse(row));
+      }
       if (!record) return undefined;
       items.sort((a, b) => a.position - b.position);
       return { record, items };
