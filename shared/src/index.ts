@@ -44,3 +44,4 @@ export * from './topology.ts';
 export * from './vocabulary.ts';
 export * from './worker/queue-worker.ts';
 export * from './worker/scheduled-function.ts';
+export * from './worker/write-buffer.ts';

@@ -1,4 +1,4 @@
-import { type EventOutcome, requireModeSecrets, type WebhookEventMessage } from '@basis/shared';
+import { type EventOutcome, requireModeSecrets, type WebhookEventMessage, writeBuffer } from '@basis/shared';
 import { ConcurrentMembershipUpdateError, type MembershipRecord } from '../domain/membership.ts';
 import {
   idString,
@@ -166,41 +166,24 @@ export interface BufferedMembershipStore extends MembershipStore {
 }
 
 /**
- * Buffers one group's membership reads and writes over `store`: the first `get` reads through, later ones answer the
- * buffered record; `save` is checked against the buffered record's version and kept in memory. Everything else
- * (lists, sign-up claims) goes straight to `store`.
+ * Buffers one group's membership reads and writes over `store` (`writeBuffer`): the first `get` reads through,
+ * later ones answer the buffered record; `save` is checked against the buffered record's version and kept in memory.
+ * Everything else (lists, sign-up claims) goes straight to `store`.
  */
 export function bufferedMembershipStore(store: MembershipStore): BufferedMembershipStore {
-  const buffer = new Map<
-    string,
-    { first: MembershipRecord | undefined; latest: MembershipRecord | undefined; changed: boolean }
-  >();
+  const buffer = writeBuffer<MembershipRecord>();
   const keyOf = (clinicId: string, mode: string, membershipId: string) =>
     `${clinicId}#${mode}#${membershipId}`;
   return {
     ...store,
-    async get(clinicId, mode, membershipId) {
-      const key = keyOf(clinicId, mode, membershipId);
-      const held = buffer.get(key);
-      if (held) return held.latest;
-      const read = await store.get(clinicId, mode, membershipId);
-      buffer.set(key, { first: read, latest: read, changed: false });
-      return read;
-    },
+    get: (clinicId, mode, membershipId) =>
+      buffer.read(keyOf(clinicId, mode, membershipId), () => store.get(clinicId, mode, membershipId)),
     async save(record, previous) {
-      const held = buffer.get(keyOf(record.clinicId, record.mode, record.membershipId));
-      // Every decision reads before it writes; a save without a read, or on an older version, would lose a change.
-      if (!held || held.latest?.version !== previous?.version) {
+      if (!buffer.hold(keyOf(record.clinicId, record.mode, record.membershipId), record, previous?.version)) {
         throw new ConcurrentMembershipUpdateError(record.membershipId);
       }
-      held.latest = record;
-      held.changed = true;
     },
-    async flush() {
-      for (const held of buffer.values()) {
-        if (held.changed && held.latest) await store.save(held.latest, held.first);
-      }
-    },
+    flush: () => buffer.flush((latest, first) => store.save(latest, first)),
   };
 }
 

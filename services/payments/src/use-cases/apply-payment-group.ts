@@ -1,4 +1,4 @@
-import { type AppliedEvent, relatedPaymentId, type WebhookEventMessage } from '@basis/shared';
+import { type AppliedEvent, relatedPaymentId, type WebhookEventMessage, writeBuffer } from '@basis/shared';
 import { ConcurrentUpdateError, type PaymentRecord } from '../domain/payment.ts';
 import { parsePaymentIntent, progressOf } from '../domain/payment-intent-event.ts';
 import type { ApplyPaymentEventDeps, PaymentStore } from '../ports.ts';
@@ -16,45 +16,25 @@ export interface BufferedPaymentStore extends PaymentStore {
   flush(): Promise<void>;
 }
 
-interface Buffered {
-  firstVersion: number | undefined;
-  latest: PaymentRecord | undefined;
-  changed: boolean;
-}
-
 /**
- * Buffers one group's reads and writes over `store`: the first `get` of a payment reads through and remembers its
- * version; later ones answer the buffered record; `save` is checked against the buffered version and kept in memory.
- * Keyed by clinic and payment id (the first and the last argument of `get`), so it does not care how the store's key
- * is spelled otherwise.
+ * Buffers one group's reads and writes over `store` (`writeBuffer`): the first `get` of a payment reads through,
+ * later ones answer the buffered record; `save` is checked against the buffered version and kept in memory. Keyed by
+ * clinic and payment id (the first and the last argument of `get`), so it does not care how the store's key is
+ * spelled otherwise.
  */
 export function bufferedPaymentStore(store: PaymentStore): BufferedPaymentStore {
-  const buffer = new Map<string, Buffered>();
+  const buffer = writeBuffer<PaymentRecord>();
   const keyOf = (clinicId: string, paymentId: string) => `${clinicId}#${paymentId}`;
   return {
     // Anything but the payment record itself (lists) goes straight to the store.
     ...store,
-    async get(...args: Parameters<PaymentStore['get']>) {
-      const key = keyOf(args[0], args[args.length - 1] as string);
-      const held = buffer.get(key);
-      if (held) return held.latest;
-      const read = await store.get(...args);
-      buffer.set(key, { firstVersion: read?.version, latest: read, changed: false });
-      return read;
-    },
+    get: (...args: Parameters<PaymentStore['get']>) =>
+      buffer.read(keyOf(args[0], args[args.length - 1] as string), () => store.get(...args)),
     async save(record, expectedVersion) {
-      const held = buffer.get(keyOf(record.clinicId, record.paymentId));
-      // Every decision reads before it writes; a save without a read, or on an older version, would lose a change.
-      if (!held || held.latest?.version !== expectedVersion)
+      if (!buffer.hold(keyOf(record.clinicId, record.paymentId), record, expectedVersion))
         throw new ConcurrentUpdateError(record.paymentId);
-      held.latest = record;
-      held.changed = true;
     },
-    async flush() {
-      for (const held of buffer.values()) {
-        if (held.changed && held.latest) await store.save(held.latest, held.firstVersion);
-      }
-    },
+    flush: () => buffer.flush((latest, first) => store.save(latest, first?.version)),
   };
 }
 
