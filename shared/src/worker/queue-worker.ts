@@ -77,6 +77,8 @@ export interface QueueWorkerOptions {
  * result in it, and its place.
  */
 interface GroupMember {
+  /** The record's message, parsed once when the batch was planned. */
+  message: WebhookEventMessage;
   applied: () => Promise<readonly PromiseSettledResult<AppliedEvent>[]>;
   index: number;
 }
@@ -141,7 +143,7 @@ function planGroups(
     };
     starts.push(applied);
     members.forEach((member, index) => {
-      plan.set(member.messageId, { applied, index });
+      plan.set(member.messageId, { message: member.message, applied, index });
     });
   }
   return { members: plan, settled: () => Promise.allSettled(starts.map((start) => start())) };
@@ -212,7 +214,7 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
     context: Context,
     member: GroupMember | undefined,
   ) => {
-    const message = webhookEventMessageSchema.parse(body);
+    const message = member?.message ?? webhookEventMessageSchema.parse(body);
     const described = {
       clinicId: message.clinicId,
       mode: message.mode,
@@ -278,16 +280,21 @@ export function queueWorker(options: QueueWorkerOptions): SqsWorker {
   });
 
   const handleRecord = async (record: SQSRecord, context: Context, plan: GroupPlan | undefined) => {
+    const member = plan?.members.get(record.messageId);
+    // A grouped record was parsed when the batch was planned; any other is parsed here.
+    if (member) {
+      await handleEvent(record, member.message, context, member);
+      return;
+    }
     const body = JSON.parse(record.body) as { kind?: unknown };
     if (typeof body.kind === 'string' && body.kind !== 'stripe.webhook_event') {
       await handleInternal(record, body as { kind: string }, context);
       return;
     }
-    const member = plan?.members.get(record.messageId);
     // An event the context cannot place (an InvoicePayment names only its invoice) may still concern a grouped
     // object: it waits for the batch's groups, so that it never races a group's one write.
-    if (plan && !member) await plan.settled();
-    await handleEvent(record, body, context, member);
+    if (plan) await plan.settled();
+    await handleEvent(record, body, context, undefined);
   };
 
   const handler = (event: SQSEvent, context: Context) =>
