@@ -34,6 +34,12 @@ export interface LocalFunctionOptions {
   sweepSettleSeconds?: number;
   /** Balance transactions per page when reconciling payouts (tests use a small one to span pages). */
   payoutsPageSize?: number;
+  /**
+   * Stripe's clock, by which the missed-event sweep asks Stripe for recent events (default: the stack's `now`).
+   * In AWS both are the machine's; locally the simulator's clock can be moved ahead (`/_sim/clock/advance`), and a
+   * sweep on the machine's clock would then ask for an hour in which the simulator made no event.
+   */
+  stripeNow?: () => Date;
 }
 
 /** Functions that consume a queue; every other function serves HTTP routes or runs on a schedule. */
@@ -84,9 +90,12 @@ export function createLocalFunctions(
       membershipsWorker: buildMembershipsWorker(clientsOf('membershipsWorker')),
     },
     scheduled: {
-      eventSweeper: buildEventSweeper(clientsOf('eventSweeper'), {
-        ...(options.sweepSettleSeconds === undefined ? {} : { settleSeconds: options.sweepSettleSeconds }),
-      }),
+      eventSweeper: buildEventSweeper(
+        { ...clientsOf('eventSweeper'), ...(options.stripeNow ? { now: options.stripeNow } : {}) },
+        {
+          ...(options.sweepSettleSeconds === undefined ? {} : { settleSeconds: options.sweepSettleSeconds }),
+        },
+      ),
     },
   };
 }

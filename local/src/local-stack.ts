@@ -49,6 +49,8 @@ export interface LocalStackOptions {
   payoutsPageSize?: number;
   /** Age below which the missed-event sweep leaves events to normal delivery (tests use 0). */
   sweepSettleSeconds?: number;
+  /** Stripe's clock for the missed-event sweep: the simulator's, in `npm start` (see `LocalFunctionOptions`). */
+  stripeNow?: () => Date;
 }
 
 export interface LocalStack {
@@ -114,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     {
       ...(options.payoutsPageSize ? { payoutsPageSize: options.payoutsPageSize } : {}),
       ...(options.sweepSettleSeconds === undefined ? {} : { sweepSettleSeconds: options.sweepSettleSeconds }),
+      ...(options.stripeNow ? { stripeNow: options.stripeNow } : {}),
     },
   );
   api.mount(functions.http);

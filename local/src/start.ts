@@ -49,6 +49,7 @@ try {
     dataDir: localDataDir,
     port,
     stripeApiUrl: stripe.url,
+    stripeNow: stripe.now,
     allowedOrigins,
   });
   stoppers.push(stack.stop);

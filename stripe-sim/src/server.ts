@@ -26,6 +26,11 @@ export interface StripeSimulatorOptions {
 export interface StripeSimulator {
   url: string;
   port: number;
+  /**
+   * The simulator's clock: the machine's, plus whatever `/_sim/clock/advance` added. Stripe's times (`created`,
+   * periods) come from it, so a local stack that asks Stripe for "the last hour" must ask by this clock.
+   */
+  now(): Date;
   close(): Promise<void>;
 }
 
@@ -294,6 +299,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
   return {
     url,
     port,
+    now: () => new Date(core.clock.nowMs()),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         core.close();
