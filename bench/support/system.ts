@@ -16,6 +16,7 @@ import {
   createObservability,
   createStripeClient,
   envNames,
+  type FunctionDefinition,
   functions,
   type HttpEvent,
   queueForEventType,
@@ -226,6 +227,8 @@ export interface FunctionEntry {
   /** Handler module, relative to the repository root. */
   entry: string;
   memoryMb: number;
+  /** Its topology entry (what infra bundles it from: its deferred packages follow its access). */
+  definition: FunctionDefinition;
 }
 
 export function functionEntries(): FunctionEntry[] {
@@ -233,6 +236,7 @@ export function functionEntries(): FunctionEntry[] {
     name,
     entry: definition.entry,
     memoryMb: definition.memoryMb,
+    definition,
   }));
 }
 
