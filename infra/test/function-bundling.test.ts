@@ -6,11 +6,15 @@ import { promisify } from 'node:util';
 import { functions } from '@basis/shared';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { resolveFromRepositoryRoot } from '../lib/config/repository-paths.ts';
 import { functionEntries } from '../lib/config/topology-entries.ts';
 import { BasisFunction } from '../lib/functions/basis-function.ts';
-import { deferredPackagesOf, functionEsbuildOptions } from '../lib/functions/function-bundling.ts';
+import {
+  buildDeferredPackages,
+  deferredPackagesOf,
+  functionEsbuildOptions,
+} from '../lib/functions/function-bundling.ts';
 
 const run = promisify(execFile);
 const outDir = mkdtempSync(join(tmpdir(), 'basis-function-bundling-'));
@@ -35,9 +39,13 @@ const assetOfPaymentsApi = () => {
 };
 
 describe('function bundling', () => {
-  it('the Stripe SDK: external in the functions that call Stripe, none in the others', () => {
+  it('defers the Stripe SDK in the functions that call Stripe, the DynamoDB SDK in webhook ingest', () => {
     for (const [name, definition] of functionEntries()) {
-      expect(deferredPackagesOf(definition), name).toEqual(definition.access.stripe ? ['stripe'] : []);
+      const expected = [
+        ...(definition.access.stripe ? ['stripe'] : []),
+        ...(name === 'webhookIngest' ? ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'] : []),
+      ];
+      expect(deferredPackagesOf(definition), name).toEqual(expected);
     }
   });
 
@@ -68,8 +76,10 @@ describe('function bundling', () => {
     expect(errorClass).toBe(true);
   });
 
-  it('no function imports the Stripe SDK statically (it would load the shipped SDK at init)', async () => {
-    for (const [name, definition] of functionEntries().filter(([, d]) => d.access.stripe)) {
+  it('no function imports a deferred package statically (it would load the shipped package at init)', async () => {
+    for (const [name, definition] of functionEntries()) {
+      const deferred = deferredPackagesOf(definition);
+      if (deferred.length === 0) continue;
       const { outputFiles } = await build({
         ...functionEsbuildOptions(definition),
         entryPoints: [resolveFromRepositoryRoot(definition.entry)],
@@ -77,9 +87,39 @@ describe('function bundling', () => {
         write: false,
       });
       const code = outputFiles.find((file) => file.path.endsWith('index.mjs'))?.text ?? '';
-      expect(code, name).toContain('import("stripe")');
-      expect(code, name).not.toMatch(/from\s*"stripe"/);
+      for (const pkg of deferred) {
+        expect(code, `${name}: ${pkg}`).toContain(`import("${pkg}")`);
+        expect(code, `${name}: ${pkg}`).not.toContain(`from"${pkg}"`);
+        expect(code, `${name}: ${pkg}`).not.toMatch(new RegExp(`import\\s*"${pkg}"`));
+      }
     }
+  });
+
+  it("webhook ingest's deferred DynamoDB packages work together: write, read, and the SDK's own error class", async () => {
+    const dir = join(outDir, 'ingest-deferred');
+    buildDeferredPackages(deferredPackagesOf(functions.webhookIngest), dir);
+    // As the ingest entry's `deferredDocumentSdk` loads them; lib-dynamodb's file imports client-dynamodb's.
+    const script = `
+      const [{ DynamoDBClient, CreateTableCommand, ConditionalCheckFailedException }, { DynamoDBDocumentClient, UpdateCommand, GetCommand }] =
+        await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/lib-dynamodb')]);
+      const client = new DynamoDBClient({ endpoint: process.argv[1], region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const TableName = 'deferred-' + Math.random().toString(36).slice(2);
+      await client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+      const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+      const add = (n, condition) => doc.send(new UpdateCommand({ TableName, Key: { pk: 'a' }, UpdateExpression: 'ADD #c :n',
+        ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':n': n, ':skip': undefined }, ConditionExpression: condition }));
+      await add(2);
+      await add(3);
+      const refused = await add(1, 'attribute_not_exists(pk)').catch((error) => error instanceof ConditionalCheckFailedException);
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: { pk: 'a' } }));
+      process.stdout.write(JSON.stringify({ item: Item, refused }));`;
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', script, inject('dynamoEndpoint')],
+      { cwd: dir, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+    );
+    expect(JSON.parse(stdout)).toEqual({ item: { pk: 'a', count: 5 }, refused: true });
   });
 
   it("CDK's esbuild run and `functionEsbuildOptions` (the bench's build) write the same file", async () => {

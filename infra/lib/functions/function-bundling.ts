@@ -11,11 +11,11 @@ import { repositoryRoot } from '../config/repository-paths.ts';
  * and tests (the same build through esbuild's API), so that what is measured is what is deployed.
  *
  * A function's file holds everything it loads at init. What it loads only on first use with `import()` and is large
- * (the Stripe SDK, ~241 KB) is a "deferred package": marked external, so the function's file keeps a bare
- * `import('stripe')`, and shipped beside the handler in the asset as `node_modules/stripe/{package.json,index.mjs}`,
- * one minified ESM file built from the installed package at synth time. Node resolves the bare import there
- * (/var/task/node_modules) when the first request needs Stripe. Why: in a single file the deferred module is not
- * evaluated at init, but V8 still pre-parses its bytes at every cold start. Not CDK's `nodeModules` option: it runs
+ * (the Stripe SDK, ~241 KB; webhook ingest's DynamoDB client) is a "deferred package": marked external, so the
+ * function's file keeps a bare `import('stripe')`, and shipped beside the handler in the asset as
+ * `node_modules/stripe/{package.json,index.mjs}`, one minified ESM file built from the installed package at synth
+ * time. Node resolves the bare import there (/var/task/node_modules) when the first request needs it. Why: in a
+ * single file the deferred module is not evaluated at init, but V8 still pre-parses its bytes at every cold start. Not CDK's `nodeModules` option: it runs
  * the package manager in the asset (`npm ci` from the lockfile), which needs the registry and ships the package's
  * hundred unbundled files. Not a Lambda layer: ESM bare imports do not search /opt/nodejs. docs/architecture.md,
  * "Bundles, logs and traces".
@@ -28,12 +28,20 @@ export const bundleTarget = 'node24';
 export const createRequireBanner =
   "import { createRequire as __basisCreateRequire } from 'node:module'; const require = __basisCreateRequire(import.meta.url);";
 
+/** The DynamoDB SDK as webhook ingest's counter imports it on its first write (`deferredHealthCounterAdder`). */
+const deferredDynamoDbPackages = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+
 /**
  * The npm packages a function loads only with `import()` on first use and gets beside its file rather than in it:
- * the Stripe SDK for the functions that call Stripe (the Lambda entries pass `lazyStripeClient`).
+ * the Stripe SDK for the functions that call Stripe (the Lambda entries pass `lazyStripeClient`), the DynamoDB SDK
+ * for a function whose only table access is the health counters (webhook ingest: a refused signature).
  */
 export function deferredPackagesOf(definition: FunctionDefinition): string[] {
-  return definition.access.stripe ? ['stripe'] : [];
+  const { access } = definition;
+  return [
+    ...(access.stripe ? ['stripe'] : []),
+    ...(access.table === 'none' && access.healthCounters ? deferredDynamoDbPackages : []),
+  ];
 }
 
 /**
