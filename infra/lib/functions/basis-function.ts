@@ -1,5 +1,6 @@
+import { tmpdir } from 'node:os';
 import { envNames, type FunctionDefinition, type FunctionName, httpRoutes } from '@basis/shared';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
@@ -118,7 +119,7 @@ export class BasisFunction extends NodejsFunction {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       // The esbuild build, and the deferred packages (the Stripe SDK) shipped beside the handler: function-bundling.ts.
-      bundling: functionBundling(definition),
+      bundling: functionBundling(definition, Stage.of(scope)?.outdir ?? tmpdir()),
     });
     this.definition = definition;
 

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FunctionDefinition } from '@basis/shared';
 import { type BundlingOptions, type ICommandHooks, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -91,16 +90,16 @@ export function buildDeferredPackages(packages: readonly string[], outDir: strin
   }
 }
 
-/** Deferred packages built once per synth (per set of packages), copied into each asset that needs them. */
+/** Deferred packages built once per synth (per work folder and set of packages), copied into each asset. */
 const builtAtSynth = new Map<string, string>();
 
-function deferredPackagesDir(packages: readonly string[]): string {
-  const key = packages.join(',');
+function deferredPackagesDir(packages: readonly string[], workDir: string): string {
+  const key = `${workDir}\n${packages.join(',')}`;
   let dir = builtAtSynth.get(key);
   if (!dir) {
-    dir = mkdtempSync(path.join(tmpdir(), 'basis-deferred-packages-'));
-    const made = dir;
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    // Rebuilt by each synth (the first asset that needs it), so that an earlier synth's build never stands in.
+    dir = path.join(workDir, packages.join('+').replaceAll('/', '__'));
+    rmSync(dir, { recursive: true, force: true });
     buildDeferredPackages(packages, dir);
     builtAtSynth.set(key, dir);
   }
@@ -111,18 +110,18 @@ const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
 
 /**
  * After CDK's esbuild has written the function's file: copies the deferred packages into the asset. They are built
- * in this process the first time an asset needs them (CDK calls the hook only for assets it bundles, e.g. not
- * under `aws:cdk:bundling-stacks: []`); the copy is a shell command, as CDK runs hooks. Local bundling only (CDK
- * falls back to Docker when esbuild is not installed; it is a dev dependency here), whose output directory is a
- * local path.
+ * in this process, under `workDir`, the first time an asset needs them (CDK calls the hook only for assets it
+ * bundles, e.g. not under `aws:cdk:bundling-stacks: []`); the copy is a shell command, as CDK runs hooks. Local
+ * bundling only (CDK falls back to Docker when esbuild is not installed; it is a dev dependency here), whose output
+ * directory is a local path.
  */
-function copyDeferredPackages(packages: readonly string[]): ICommandHooks {
+function copyDeferredPackages(packages: readonly string[], workDir: string): ICommandHooks {
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (_inputDir, outputDir) => {
       if (packages.length === 0) return [];
-      const from = path.join(deferredPackagesDir(packages), 'node_modules');
+      const from = path.join(deferredPackagesDir(packages, workDir), 'node_modules');
       const to = path.join(outputDir, 'node_modules');
       return [`mkdir -p ${quote(to)} && cp -R ${quote(`${from}/.`)} ${quote(to)}`];
     },
@@ -133,8 +132,10 @@ function copyDeferredPackages(packages: readonly string[]): ICommandHooks {
  * NodejsFunction's bundling props for a Basis function: a minified ESM bundle for Node.js 24 with its source map
  * beside it (shipped, not loaded: no `--enable-source-maps`), the AWS SDK clients bundled, the deferred packages
  * external and copied beside the handler. `functionEsbuildOptions` is the same build through esbuild's API.
+ * `outdir` is the cloud assembly's folder (cdk.out): the deferred packages are built once per synth in
+ * `<outdir>/.deferred-packages/`, which is not an asset and goes with the assembly.
  */
-export function functionBundling(definition: FunctionDefinition): BundlingOptions {
+export function functionBundling(definition: FunctionDefinition, outdir: string): BundlingOptions {
   const deferred = deferredPackagesOf(definition);
   return {
     format: OutputFormat.ESM,
@@ -153,6 +154,6 @@ export function functionBundling(definition: FunctionDefinition): BundlingOption
     // loading the runtime's full SDK from node_modules. (With `bundleAwsSDK`, `externalModules` is the whole list.)
     bundleAwsSDK: true,
     externalModules: deferred,
-    commandHooks: copyDeferredPackages(deferred),
+    commandHooks: copyDeferredPackages(deferred, path.join(outdir, '.deferred-packages')),
   };
 }
