@@ -16,6 +16,7 @@ import {
   createObservability,
   createStripeClient,
   envNames,
+  type FunctionDefinition,
   functions,
   type HttpEvent,
   queueForEventType,
@@ -23,6 +24,7 @@ import {
   queues,
   queueUrlEnvName,
   type SecretStore,
+  tableSourceOf,
 } from '@basis/shared';
 import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { httpApiAccessLogFormat } from '../../infra/lib/api/access-log-format.ts';
@@ -156,14 +158,14 @@ export function ingestRoute(options: {
     queue: { send: options.send },
     now: () => options.now,
     // Ingest writes the table only to count refused signatures: a good event that wrote would fail the bench.
-    table: {
+    table: tableSourceOf({
       doc: {
         send: async () => {
           throw new Error('ingest wrote the table for a good event');
         },
       } as unknown as DynamoDBDocumentClient,
       tableName: 'unused',
-    },
+    }),
   });
   const context = lambdaContext('webhookIngest');
   return (event: HttpEvent) => ingest(event, context);
@@ -226,6 +228,8 @@ export interface FunctionEntry {
   /** Handler module, relative to the repository root. */
   entry: string;
   memoryMb: number;
+  /** Its topology entry (what infra bundles it from: its deferred packages follow its access). */
+  definition: FunctionDefinition;
 }
 
 export function functionEntries(): FunctionEntry[] {
@@ -233,6 +237,7 @@ export function functionEntries(): FunctionEntry[] {
     name,
     entry: definition.entry,
     memoryMb: definition.memoryMb,
+    definition,
   }));
 }
 

@@ -14,6 +14,7 @@ import {
   type ScheduledFunctionName,
   type ScheduledHandler,
   sqsEventQueue,
+  tableSourceOf,
 } from '@basis/shared';
 import { buildEventSweeper, buildHealth, buildWebhookIngest } from '@basis/webhook-ingest';
 import type { HttpFunction } from './api-gateway-server.ts';
@@ -74,7 +75,10 @@ export function createLocalFunctions(
   return {
     http: {
       health: buildHealth(clientsOf('health')),
-      webhookIngest: buildWebhookIngest(clientsOf('webhookIngest')),
+      webhookIngest: buildWebhookIngest({
+        ...clientsOf('webhookIngest'),
+        table: tableSourceOf(local.table),
+      }),
       connectApi: buildConnectApi(clientsOf('connectApi')),
       paymentsApi: buildPaymentsApi(clientsOf('paymentsApi')),
       refundsApi: buildRefundsApi(clientsOf('refundsApi')),

@@ -1,5 +1,6 @@
+import { tmpdir } from 'node:os';
 import { envNames, type FunctionDefinition, type FunctionName, httpRoutes } from '@basis/shared';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
@@ -9,20 +10,16 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { PowertoolsLogLevel } from '../config/basis-context.ts';
 import { repositoryRoot, resolveFromRepositoryRoot, rootLockFile } from '../config/repository-paths.ts';
 import { functionLogGroupName, functionName, metricsNamespace } from '../config/resource-names.ts';
+import { functionBundling } from './function-bundling.ts';
 
-/** The newest Node.js runtime aws-cdk-lib offers; the bundle targets the same major. */
+/** The newest Node.js runtime aws-cdk-lib offers; the bundle targets the same major (`bundleTarget`). */
 export const basisRuntime = Runtime.NODEJS_24_X;
-const bundleTarget = 'node24';
-
-/** ESM bundles have no `require`; CommonJS dependencies inside the bundle still call it. */
-const createRequireBanner =
-  "import { createRequire as __basisCreateRequire } from 'node:module'; const require = __basisCreateRequire(import.meta.url);";
 
 /**
  * X-Ray mode of a function. Lambda samples an invocation it traces by itself at the account's default rule (the
@@ -69,7 +66,8 @@ export interface BasisFunctionProps {
 
 /**
  * Every Basis Lambda function: Node.js 24 on arm64, a minified ESM bundle with its source map beside it (shipped,
- * not loaded: no `--enable-source-maps`, see below), X-Ray by `tracingOf`,
+ * not loaded: no `--enable-source-maps`) and the packages it loads on first use beside it (`functionBundling`),
+ * X-Ray by `tracingOf`,
  * JSON logs without Lambda's own INFO lines (START, END, REPORT), its own log group with a retention, and its own role that starts with nothing but writing to
  * that log group. Named `basis-<stage>-<name>`, with the Powertools settings of its stage (service name,
  * one metrics namespace per stage, log level). Access to the table, queues and secrets is added with the
@@ -120,23 +118,8 @@ export class BasisFunction extends NodejsFunction {
         [stageEnvName]: stage,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: bundleTarget,
-        minify: true,
-        // The map ships in the asset, but Node does not load it: `--enable-source-maps` read and parsed the map at
-        // every cold start (about a sixth of an SQS-only bundle's cold load) and made the first stack trace of a
-        // container cost 100–180 ms. Stack traces show bundle positions, mapped offline with the map from cdk.out
-        // (docs/architecture.md, "Bundles, logs and traces").
-        sourceMap: true,
-        // Mappings are enough for stack traces; the sources would triple the upload.
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: createRequireBanner,
-        // Bundle the SDK clients we pin instead of the runtime's copy: a known version, and smaller
-        // cold starts than loading the runtime's full SDK from node_modules.
-        bundleAwsSDK: true,
-      },
+      // The esbuild build, and the deferred packages (the Stripe SDK) shipped beside the handler: function-bundling.ts.
+      bundling: functionBundling(definition, Stage.of(scope)?.outdir ?? tmpdir()),
     });
     this.definition = definition;
 

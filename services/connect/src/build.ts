@@ -4,7 +4,9 @@ import {
   jwtHttpFunction,
   stripeApiVersion,
   type TableClients,
+  type TableSource,
 } from '@basis/shared';
+import { deferredHealthCounterAdder } from './adapters/deferred-health-counters.ts';
 import { dynamoClinicLock } from './adapters/dynamo-clinic-lock.ts';
 import { dynamoConnectionRegistry } from './adapters/dynamo-connection-registry.ts';
 import { dynamoHealthCounters } from './adapters/dynamo-health-counters.ts';
@@ -42,6 +44,14 @@ export function buildConnectApi(clients: ClientsOf<'connectApi'>) {
 /** Which clinics have connected which modes: what the missed-event sweep walks. */
 export function buildConnectionRegistry(table: TableClients): ConnectionRegistry {
   return dynamoConnectionRegistry(table.doc, table.tableName);
+}
+
+/**
+ * Adds to the connection-health counters with the DynamoDB SDK imported on the first write: webhook ingest's
+ * refused signatures (`deferredHealthCounterAdder`).
+ */
+export function buildDeferredHealthCounterAdder(table: TableSource): Pick<HealthCounters, 'add'> {
+  return deferredHealthCounterAdder(table);
 }
 
 /** The connection-health counters: ingest adds refused signatures, the sweep the events it healed. */

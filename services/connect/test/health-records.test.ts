@@ -4,10 +4,12 @@ import {
   dynamoEventLedger,
   dynamoLedgerHealthReader,
   type LedgerEntry,
+  tableSourceOf,
 } from '@basis/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsConfig } from '../../../local/src/local-aws.ts';
 import { createTable } from '../../../local/src/provision.ts';
+import { deferredHealthCounterAdder } from '../src/adapters/deferred-health-counters.ts';
 import { dynamoConnectionRegistry } from '../src/adapters/dynamo-connection-registry.ts';
 import { dynamoHealthCounters } from '../src/adapters/dynamo-health-counters.ts';
 
@@ -53,6 +55,43 @@ describe('the health counters', () => {
     expect(
       (await counters.since('clinic_a', 'test', 'missed_events', at('2026-11-25T12:00:00Z'), now)).count,
     ).toBe(7);
+  });
+});
+
+describe('the health counters written by a function that loads the SDK on its first write (webhook ingest)', () => {
+  it('writes the same item as the counters, asks for the client once, and asks again after a failed load', async () => {
+    const source = tableSourceOf({ doc, tableName });
+    let loads = 0;
+    let failNext = true;
+    const adder = deferredHealthCounterAdder({
+      tableName,
+      documentSdk: () => {
+        loads++;
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('cannot load the SDK'));
+        }
+        return source.documentSdk();
+      },
+    });
+    expect(loads).toBe(0);
+    await expect(
+      adder.add('clinic_d', 'test', 'signature_failures', 1, at('2026-11-26T11:00:00Z')),
+    ).rejects.toThrow('cannot load the SDK');
+    await adder.add('clinic_d', 'test', 'signature_failures', 2, at('2026-11-26T11:10:00Z'));
+    await adder.add('clinic_d', 'test', 'signature_failures', 3, at('2026-11-26T11:20:00Z'));
+    expect(loads).toBe(2);
+    // Read back with the counters health uses: the deferred writes are the items it counts.
+    await counters.add('clinic_d', 'test', 'signature_failures', 4, at('2026-11-26T11:30:00Z'));
+    expect(
+      await counters.since(
+        'clinic_d',
+        'test',
+        'signature_failures',
+        at('2026-11-26T10:00:00Z'),
+        at('2026-11-26T12:00:00Z'),
+      ),
+    ).toEqual({ count: 9, lastAt: '2026-11-26T11:30:00.000Z' });
   });
 });
 

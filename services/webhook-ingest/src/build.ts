@@ -1,4 +1,8 @@
-import { buildConnectionRegistry, buildHealthCounters } from '@basis/connect';
+import {
+  buildConnectionRegistry,
+  buildDeferredHealthCounterAdder,
+  buildHealthCounters,
+} from '@basis/connect';
 import {
   type ClientsOf,
   dynamoEventLedger,
@@ -41,7 +45,8 @@ export function buildWebhookIngest(clients: ClientsOf<'webhookIngest'>) {
       logger,
       metrics: clients.observability.metrics,
       now: clients.now,
-      signatureFailures: boundedSignatureFailureCounter(buildHealthCounters(clients.table), {
+      // The DynamoDB SDK is imported on the first refused signature, not at init (a refusal is rare).
+      signatureFailures: boundedSignatureFailureCounter(buildDeferredHealthCounterAdder(clients.table), {
         now: clients.now,
         onError: (error) => logger.error('signature failure count not written', { error }),
       }),

@@ -6,6 +6,7 @@ import {
   type EventQueue,
   type HttpEvent,
   type SecretStore,
+  tableSourceOf,
 } from '@basis/shared';
 import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../../local/src/lambda-context.ts';
@@ -50,7 +51,10 @@ function container(store: ReturnType<typeof countingStore>, ttlSeconds: number) 
     cors: { allowedOrigins: [] },
     secrets: { cached, uncached: store.inner },
     queue,
-    table: { doc: { send: async () => ({}) } as unknown as DynamoDBDocumentClient, tableName: 'table' },
+    table: tableSourceOf({
+      doc: { send: async () => ({}) } as unknown as DynamoDBDocumentClient,
+      tableName: 'table',
+    }),
   });
   return {
     advance(seconds: number) {

@@ -1,5 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ClinicSecrets, EventQueue, HttpEvent, SecretStore, WebhookEventMessage } from '@basis/shared';
+import {
+  type ClinicSecrets,
+  type EventQueue,
+  type HttpEvent,
+  type SecretStore,
+  tableSourceOf,
+  type WebhookEventMessage,
+} from '@basis/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../../local/src/lambda-context.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
@@ -48,7 +55,7 @@ function route() {
     cors: { allowedOrigins: [] },
     secrets: { cached: secrets, uncached: secrets },
     queue,
-    table: { doc, tableName: 'table' },
+    table: tableSourceOf({ doc, tableName: 'table' }),
   });
 }
 

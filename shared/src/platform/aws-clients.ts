@@ -46,11 +46,19 @@ export function lambdaBaseClients(
 
 /** The table (`BASIS_TABLE_NAME`) and a document client. */
 export function awsTableClients(base: LambdaBaseClients): TableClients {
+  return { doc: createDocumentClient(), tableName: awsTableName(base) };
+}
+
+/**
+ * The table's name (`BASIS_TABLE_NAME`), read at init: for a function that makes its client on first use (webhook
+ * ingest's entry, see `TableSource`).
+ */
+export function awsTableName(base: LambdaBaseClients): string {
   const { [envNames.tableName]: tableName } = readConfig(
     { [envNames.tableName]: z.string().check(z.minLength(1)) },
     base.env,
   );
-  return { doc: createDocumentClient(), tableName: tableName as string };
+  return tableName as string;
 }
 
 /** The readers' secret cache TTL unless a function's entry gives its own: Stripe keys, which nothing re-reads on failure. */

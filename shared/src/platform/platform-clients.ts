@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CorsConfig } from '../http/route-kit.ts';
 import type { Observability } from '../observability/observability.ts';
 import type { EventQueue } from '../queue/sqs-event-queue.ts';
@@ -10,6 +10,23 @@ import type { FunctionName, functions } from '../topology.ts';
 export interface TableClients {
   doc: DynamoDBDocumentClient;
   tableName: string;
+}
+
+/** lib-dynamodb's document client and the command a rare writer needs, from wherever its caller can get them. */
+export interface DocumentSdk {
+  doc: DynamoDBDocumentClient;
+  UpdateCommand: typeof UpdateCommand;
+}
+
+/**
+ * A table a function writes to rarely: its name, and how to get a document client when the first write comes. The
+ * Lambda entry makes the client then and imports the SDK with it (webhook ingest: a refused signature is rare, and
+ * the DynamoDB client was ~50 KB of its cold load); tests and the local runtime hand over the client they have
+ * (`tableSourceOf`). The adapter asks once; see connect's `deferredHealthCounterAdder`.
+ */
+export interface TableSource {
+  tableName: string;
+  documentSdk(): Promise<DocumentSdk>;
 }
 
 /** Clinic secrets two ways: through the container's short cache (readers), or straight from the store (writers). */
@@ -51,7 +68,7 @@ type Access<Name extends FunctionName> = (typeof functions)[Name]['access'];
 export type ClientsOf<Name extends FunctionName> = Pick<PlatformClients, 'observability' | 'now' | 'cors'> &
   (Access<Name>['table'] extends 'none'
     ? Access<Name> extends { healthCounters: true }
-      ? Pick<PlatformClients, 'table'>
+      ? { table: TableSource }
       : unknown
     : Pick<PlatformClients, 'table'>) &
   (Access<Name>['secrets'] extends 'none' ? unknown : Pick<PlatformClients, 'secrets'>) &

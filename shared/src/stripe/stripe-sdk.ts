@@ -6,12 +6,12 @@ import type { FunctionName } from '../topology.ts';
 import { stripeCallLimitsFor } from './stripe-client-options.ts';
 
 /*
- * Why this file imports the SDK only with `import()`: the Stripe SDK is ~241 KB of a function's bundle, and a
- * module's top-level code (its ~100 resource classes, the client's resource objects) runs at cold start when it is
- * imported statically. esbuild turns `import('stripe')` into a call of the module's wrapped initializer inside the
- * same single-file bundle, so the SDK is evaluated when the first request needs Stripe, not at init (the bundle's
- * parse still pays for its bytes). Any static value import of 'stripe' in a function's code would undo that; type
- * imports are erased. docs/architecture.md, "Bundles, logs and traces".
+ * Why this file imports the SDK only with `import()`: the Stripe SDK is ~241 KB, and a module's top-level code (its
+ * ~100 resource classes, the client's resource objects) runs at cold start when it is imported statically. The
+ * functions' bundles keep `import('stripe')` as a bare import and ship the SDK beside the handler
+ * (infra/lib/functions/function-bundling.ts), so the SDK is read, compiled and evaluated when the first request needs
+ * Stripe, not at init. Any static value import of 'stripe' in a function's code would undo that (it would load the
+ * shipped SDK at init); type imports are erased. docs/architecture.md, "Bundles, logs and traces".
  */
 
 /** Loads the Stripe SDK client on first use; later calls answer the same client. */

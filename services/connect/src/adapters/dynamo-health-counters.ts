@@ -1,14 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { healthCounterKeys } from '@basis/shared';
 import type { HealthCounters } from '../ports.ts';
-
-/** Counters outlive the 24 h window health reads by a day, then DynamoDB's TTL removes them. */
-const counterRetentionSeconds = 48 * 3_600;
-
-/** `2026-11-26T13`: the UTC hour of a time, the sort-key suffix of its counter item. */
-export function hourOf(at: Date): string {
-  return at.toISOString().slice(0, 13);
-}
+import { healthCounterAddition, hourOf } from './health-counter-items.ts';
 
 /**
  * One item per clinic, mode, kind and hour: `ADD count` and `SET lastAt` in one UpdateItem, whatever the count, so
@@ -18,22 +11,7 @@ export function hourOf(at: Date): string {
 export function dynamoHealthCounters(doc: DynamoDBDocumentClient, tableName: string): HealthCounters {
   return {
     async add(clinicId, mode, kind, count, at) {
-      const hourStart = Date.parse(`${hourOf(at)}:00:00.000Z`) / 1000;
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: healthCounterKeys.bucket(clinicId, mode, kind, hourOf(at)),
-          UpdateExpression:
-            'SET entityType = :entity, lastAt = :at, expiresAt = :expiresAt ADD #count :count',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':entity': 'health_counter',
-            ':at': at.toISOString(),
-            ':expiresAt': hourStart + 3_600 + counterRetentionSeconds,
-            ':count': count,
-          },
-        }),
-      );
+      await doc.send(new UpdateCommand(healthCounterAddition(tableName, clinicId, mode, kind, count, at)));
     },
 
     async since(clinicId, mode, kind, since, now) {
