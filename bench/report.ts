@@ -107,7 +107,7 @@ export function printE2e(rows: readonly ThroughputRow[]): void {
       ? undefined
       : values.reduce<number>((total, value) => total + (value ?? 0), 0);
   out(
-    '  CPU ms per operation, by process (the ratio can be no better than bare CPU / e2e CPU on busy cores):',
+    '  CPU ms per operation, by process (bare CPU / e2e CPU is what the ratio tends to when every core is busy):',
   );
   for (const row of rows) {
     const { e2e, putItem, sqsSend } = row.cpuMs;
