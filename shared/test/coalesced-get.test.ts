@@ -1,10 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { meterConsumedCapacity } from '../../bench/support/consumed-capacity.ts';
 import { localAwsConfig } from '../../local/src/local-aws.ts';
 import { createTable } from '../../local/src/provision.ts';
 import { countDynamoRequests } from '../../local/src/request-counter.ts';
+import { batchGet } from '../src/dynamo/batch-get.ts';
 import { coalescedGet } from '../src/dynamo/coalesced-get.ts';
 import { createDocumentClient } from '../src/dynamo/document-client.ts';
 
@@ -56,5 +57,41 @@ describe('coalesced single-item reads', () => {
     const broken = coalescedGet(doc, `${tableName}-absent`, { consistent: true });
     const results = await Promise.allSettled([broken(key(1)), broken(key(2))]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+/** A document client that answers every key unprocessed for its first `throttledRounds` requests. */
+function throttledDoc(throttledRounds: number) {
+  let requests = 0;
+  const doc = {
+    send: async (command: {
+      input: { RequestItems: Record<string, { Keys: Record<string, unknown>[] }> };
+    }) => {
+      requests++;
+      const [table, request] = Object.entries(command.input.RequestItems)[0] ?? [];
+      if (!table || !request) throw new Error('no request');
+      return requests <= throttledRounds
+        ? { Responses: { [table]: [] }, UnprocessedKeys: { [table]: { Keys: request.Keys } } }
+        : { Responses: { [table]: request.Keys.map((k) => ({ ...k, found: true })) } };
+    },
+  };
+  return { doc: doc as unknown as DynamoDBDocumentClient, requests: () => requests };
+}
+
+describe('batch reads under throttling', () => {
+  it('asks again for the keys DynamoDB left unprocessed until each is read', async () => {
+    const { doc: throttled, requests: sent } = throttledDoc(2);
+    const items = await batchGet(throttled, 't', [key(1), key(2)], true);
+    expect(items).toEqual([
+      { ...key(1), found: true },
+      { ...key(2), found: true },
+    ]);
+    expect(sent()).toBe(3);
+  });
+
+  it('gives up after eight rounds that leave keys unprocessed, so the caller fails instead of spinning', async () => {
+    const { doc: throttled, requests: sent } = throttledDoc(Number.POSITIVE_INFINITY);
+    await expect(batchGet(throttled, 't', [key(1)], true)).rejects.toThrow(/unprocessed/);
+    expect(sent()).toBe(8);
   });
 });
