@@ -45,8 +45,8 @@ export interface ThroughputRow {
    * CPU ms per operation, by process (undefined where /proc cannot tell): per e2e event, the stack's process,
    * DynamoDB Local's and the bench's own (load generator, fauxqs, simulator); per bare PutItem, the caller's and
    * DynamoDB Local's; per bare SendMessage, the bench's (the caller and fauxqs share it). When both runs keep every
-   * core busy, the ratio tends to (CPU per bare operation) / (CPU per e2e event); unlike the rates, these barely move
-   * with what else the machine runs.
+   * core busy, the ratio tends to (CPU per bare operation) / (CPU per e2e event); these move much less than the rates
+   * with what else the machine runs (about ±10% from run to run).
    */
   cpuMs: {
     e2e: { stack: number | undefined; dynamo: number | undefined; generator: number };

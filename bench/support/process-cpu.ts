@@ -19,7 +19,7 @@ export type CpuShares<K extends string> = Record<K, number | undefined> & { self
 
 /**
  * Starts counting the CPU time of named processes (this one included, as `self`); the answer divides what each used
- * since by `operations`. CPU time, unlike a rate, does not move much with what else the machine is running.
+ * since by `operations`. CPU time moves much less than a rate with what else the machine is running.
  */
 export function cpuSince<K extends string>(
   pids: Record<K, number | undefined>,
