@@ -13,6 +13,7 @@ import {
   postSignedEvent,
   succeededEvent,
 } from './support/clinic-client.ts';
+import { cpuSince } from './support/process-cpu.ts';
 import { type StackProcess, startStackProcess } from './support/stack-process.ts';
 import { runBounded, waitUntil } from './support/stats.ts';
 import { type Emulators, localAwsConfig } from './support/system.ts';
@@ -40,6 +41,18 @@ export interface ThroughputRow {
   eventBytes: number;
   /** Bytes SQS bills for one queue message: the body ingest sends and its two attributes (name, type, value). */
   messageBytes: number;
+  /**
+   * CPU ms per operation, by process (undefined where /proc cannot tell): per e2e event, the stack's process,
+   * DynamoDB Local's and the bench's own (load generator, fauxqs, simulator); per bare PutItem, the caller's and
+   * DynamoDB Local's; per bare SendMessage, the bench's (the caller and fauxqs share it). When both runs keep every
+   * core busy, the ratio tends to (CPU per bare operation) / (CPU per e2e event); these move much less than the rates
+   * with what else the machine runs (about ±10% from run to run).
+   */
+  cpuMs: {
+    e2e: { stack: number | undefined; dynamo: number | undefined; generator: number };
+    putItem: { caller: number; dynamo: number | undefined };
+    sqsSend: number;
+  };
 }
 
 async function queueEmpty(sqs: SQSClient, queueUrl: string): Promise<boolean> {
@@ -63,11 +76,13 @@ async function bareSendRate(emulators: Emulators, count: number, concurrency: nu
       new CreateQueueCommand({ QueueName: `bench-bare-${Math.random().toString(36).slice(2, 10)}` }),
     );
     const queueUrl = queue.QueueUrl ?? '';
+    const cpu = cpuSince({});
     const ms = await runBounded(count, concurrency, async () => {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     });
+    const cpuMs = cpu(count).self;
     await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
-    return (count * 1000) / ms;
+    return { perSecond: (count * 1000) / ms, cpuMs };
   } finally {
     sqs.destroy();
   }
@@ -79,9 +94,16 @@ interface BenchClients {
   sqs: SQSClient;
 }
 
-async function barePutRate(clients: BenchClients, stack: StackProcess, count: number, concurrency: number) {
+async function barePutRate(
+  clients: BenchClients,
+  stack: StackProcess,
+  dynamoPid: number | undefined,
+  count: number,
+  concurrency: number,
+) {
   const payload = 'x'.repeat(900);
   const run = Math.random().toString(36).slice(2, 10);
+  const cpu = cpuSince({ dynamo: dynamoPid });
   const ms = await runBounded(count, concurrency, async (i) => {
     try {
       await clients.dynamo.send(
@@ -97,12 +119,14 @@ async function barePutRate(clients: BenchClients, stack: StackProcess, count: nu
       throw error;
     }
   });
-  return (count * 1000) / ms;
+  const used = cpu(count);
+  return { perSecond: (count * 1000) / ms, cpuMs: { caller: used.self, dynamo: used.dynamo } };
 }
 
 async function endToEnd(
   clients: BenchClients,
   stack: StackProcess,
+  dynamoPid: number | undefined,
   clinic: BenchClinic,
   count: number,
   concurrency: number,
@@ -119,6 +143,7 @@ async function endToEnd(
   );
   await stack.meterStart();
   const queueUrl = stack.queues.payments.url;
+  const cpu = cpuSince({ stack: stack.pid, dynamo: dynamoPid });
   const started = performance.now();
   await runBounded(count, concurrency, (i) => postSignedEvent(clinic, bodies[i] ?? ''));
   const acceptedMs = performance.now() - started;
@@ -128,6 +153,7 @@ async function endToEnd(
     'payments queue drained',
   );
   const ms = performance.now() - started;
+  const used = cpu(count);
   const capacity = await stack.meterTotals();
   const entries = await ledgerEntries(
     clinic,
@@ -143,6 +169,7 @@ async function endToEnd(
     rruPerEvent: capacity.rru / count,
     eventBytes: Buffer.byteLength(bodies[0] ?? ''),
     sampleBody: bodies[0] ?? '',
+    cpuMs: { stack: used.stack, dynamo: used.dynamo, generator: used.self },
   };
 }
 
@@ -167,8 +194,8 @@ export async function benchE2eThroughput(
       // JIT, connection pools and the emulators' own warm-up, on a clinic of its own; nothing is recorded.
       const clinic = await connectClinic(stack.apiUrl, 'clinic_e2e_warmup');
       await bareSendRate(emulators, warmup, concurrency, 'warm-up');
-      await barePutRate(clients, stack, warmup, concurrency);
-      await endToEnd(clients, stack, clinic, warmup, concurrency);
+      await barePutRate(clients, stack, emulators.dynamoPid, warmup, concurrency);
+      await endToEnd(clients, stack, emulators.dynamoPid, clinic, warmup, concurrency);
     }
     const rows: ThroughputRow[] = [];
     for (const [index, count] of sizes.entries()) {
@@ -188,9 +215,11 @@ export async function benchE2eThroughput(
         receivedAt: new Date().toISOString(),
         event: JSON.parse(probe),
       });
-      const sqsSendPerSecond = await bareSendRate(emulators, count, concurrency, messageBody);
-      const putItemPerSecond = await barePutRate(clients, stack, count, concurrency);
-      const e2e = await endToEnd(clients, stack, clinic, count, concurrency);
+      const sqsSend = await bareSendRate(emulators, count, concurrency, messageBody);
+      const putItem = await barePutRate(clients, stack, emulators.dynamoPid, count, concurrency);
+      const e2e = await endToEnd(clients, stack, emulators.dynamoPid, clinic, count, concurrency);
+      const sqsSendPerSecond = sqsSend.perSecond;
+      const putItemPerSecond = putItem.perSecond;
       rows.push({
         events: count,
         concurrency,
@@ -208,6 +237,7 @@ export async function benchE2eThroughput(
           Buffer.byteLength(messageBody) +
           ['kind', 'String', 'payment_intent.succeeded', 'clinicId', 'String', clinic.clinicId].join('')
             .length,
+        cpuMs: { e2e: e2e.cpuMs, putItem: putItem.cpuMs, sqsSend: sqsSend.cpuMs },
       });
     }
     return rows;

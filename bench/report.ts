@@ -101,6 +101,20 @@ export function printE2e(rows: readonly ThroughputRow[]): void {
   );
   out('  ratio = e2e / the slower bare rate (goal ≥ 0.5); lost = events POSTed (200) with no ledger entry');
   out(`  event ${first?.eventBytes ?? '?'} B as POSTed, queue message ${first?.messageBytes ?? '?'} B`);
+  const ms = (value: number | undefined) => (value === undefined ? '?' : value.toFixed(2));
+  const sum = (...values: (number | undefined)[]) =>
+    values.some((value) => value === undefined)
+      ? undefined
+      : values.reduce<number>((total, value) => total + (value ?? 0), 0);
+  out(
+    '  CPU ms per operation, by process (bare CPU / e2e CPU is what the ratio tends to when every core is busy):',
+  );
+  for (const row of rows) {
+    const { e2e, putItem, sqsSend } = row.cpuMs;
+    out(
+      `  ${pad(fmt(row.events), 8)}e2e event ${ms(sum(e2e.stack, e2e.dynamo, e2e.generator))} (stack ${ms(e2e.stack)}, DynamoDB Local ${ms(e2e.dynamo)}, generator + fauxqs ${ms(e2e.generator)}); PutItem ${ms(sum(putItem.caller, putItem.dynamo))} (caller ${ms(putItem.caller)}, DynamoDB Local ${ms(putItem.dynamo)}); SendMessage ${ms(sqsSend)} (caller + fauxqs)`,
+    );
+  }
 }
 
 export function printReads(rows: readonly ReadRow[]): void {

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { fixtureEvent, signDevToken, stripeSignatureHeader } from './system.ts';
 
 /** A clinic connected through the API (`PUT …/stripe/test`) with a webhook secret the bench knows. */
@@ -60,16 +61,41 @@ export function succeededEvent(clinicId: string, spec: PaymentEventSpec): string
   return JSON.stringify(event);
 }
 
+/**
+ * The load generator's connections: kept alive, as Stripe's are, and through `node:http` rather than `fetch`. The
+ * generator shares the machine's cores with the stack and the emulators; undici's `fetch` (web streams, abort
+ * signals) cost it about as much CPU per POST as the gateway spent answering it, CPU the stack then did not have.
+ */
+const webhookAgent = new Agent({ keepAlive: true });
+
 /** POSTs one signed event to the clinic's test-mode webhook route; throws unless it is accepted (200). */
 export async function postSignedEvent(clinic: BenchClinic, body: string): Promise<void> {
   const header = stripeSignatureHeader(body, clinic.webhookSecret, Math.floor(Date.now() / 1000));
-  const response = await fetch(`${clinic.apiUrl}/stripe_webhook_test/${clinic.clinicId}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': header },
-    body,
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const outgoing = request(
+      `${clinic.apiUrl}/stripe_webhook_test/${clinic.clinicId}`,
+      {
+        method: 'POST',
+        agent: webhookAgent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'stripe-signature': header,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
   });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`bench: webhook answered ${response.status} ${text}`);
+  if (status !== 200) throw new Error(`bench: webhook answered ${status} ${text}`);
 }
 
 /** GET on the API with a bearer token; answers the parsed JSON body, throws on a non-200. */

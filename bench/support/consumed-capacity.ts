@@ -56,8 +56,50 @@ function kindOf(
   return text(key.sk).split('#')[0] || 'unknown';
 }
 
+interface BatchGetShapes {
+  input: { RequestItems?: Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }> };
+  output: {
+    Responses?: Record<string, unknown[]>;
+    UnprocessedKeys?: Record<string, { Keys?: unknown[] }>;
+  };
+}
+
+/**
+ * The read units of a `BatchGetItem`'s keys that found no item. DynamoDB charges a read of an absent item as it
+ * charges a GetItem of one (1 RRU strongly consistent, 0.5 eventually; Developer Guide, "DynamoDB read and write
+ * operations": "If you perform a read operation on an item that doesn't exist, DynamoDB will still consume read
+ * throughput"), and so DynamoDB Local does for GetItem; for BatchGetItem it reports only the items found. Keys
+ * answered unprocessed were not read and cost nothing.
+ */
+function absentBatchGetUnits({ input, output }: BatchGetShapes): number {
+  let units = 0;
+  for (const [table, request] of Object.entries(input.RequestItems ?? {})) {
+    const asked = request.Keys?.length ?? 0;
+    const found = output.Responses?.[table]?.length ?? 0;
+    const unprocessed = output.UnprocessedKeys?.[table]?.Keys?.length ?? 0;
+    units += Math.max(0, asked - found - unprocessed) * (request.ConsistentRead ? 1 : 0.5);
+  }
+  return units;
+}
+
 function unitsOf(entry: CapacityShape | undefined): number {
   return entry?.CapacityUnits ?? (entry?.ReadCapacityUnits ?? 0) + (entry?.WriteCapacityUnits ?? 0);
+}
+
+/** The units a request consumed, as DynamoDB would charge them (see `absentBatchGetUnits`). */
+function reportedUnits(name: string, input: unknown, output: unknown): number {
+  const consumed = (output as { ConsumedCapacity?: CapacityShape | CapacityShape[] }).ConsumedCapacity;
+  const reported = Array.isArray(consumed)
+    ? consumed.reduce((sum, entry) => sum + unitsOf(entry), 0)
+    : unitsOf(consumed);
+  if (name !== 'BatchGetItemCommand') return reported;
+  return (
+    reported +
+    absentBatchGetUnits({
+      input: input as BatchGetShapes['input'],
+      output: output as BatchGetShapes['output'],
+    })
+  );
 }
 
 /**
@@ -90,11 +132,7 @@ export function meterConsumedCapacity(client: DynamoDBClient): CapacityMeter {
         if ((error as Error).name === 'ConditionalCheckFailedException') totals.conditionFailures += 1;
         throw error;
       }
-      const consumed = (result.output as { ConsumedCapacity?: CapacityShape | CapacityShape[] })
-        .ConsumedCapacity;
-      const units = Array.isArray(consumed)
-        ? consumed.reduce((sum, entry) => sum + unitsOf(entry), 0)
-        : unitsOf(consumed);
+      const units = reportedUnits(name, args.input, result.output);
       if (writeCommands.has(name)) {
         totals.wru += units;
         const kind = kindOf(name, args.input as Parameters<typeof kindOf>[1]);

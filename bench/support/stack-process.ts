@@ -9,6 +9,8 @@ import { type Emulators, type LocalStack, startBenchStack } from './system.ts';
  * one event loop. Everything the bench reads about the stack crosses as a message.
  */
 export interface StackProcess {
+  /** The stack's process id (the bench reads its CPU time). */
+  pid: number | undefined;
   apiUrl: string;
   tableName: string;
   queues: Pick<LocalStack['queues'], keyof LocalStack['queues']>;
@@ -60,6 +62,7 @@ export async function startStackProcess(emulators: Endpoints): Promise<StackProc
   });
   return {
     ...started,
+    pid: child.pid,
     meterStart: () => call<void>({ op: 'meterStart' }),
     meterTotals: () => call<CapacityTotals>({ op: 'meterTotals' }),
     stop: async () => {

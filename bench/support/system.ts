@@ -68,6 +68,8 @@ const silent = (service: string) => createObservability(service, { logLevel: 'SI
 /** The three emulators a run shares, started once as test/global-setup.ts starts them. */
 export interface Emulators {
   dynamoEndpoint: string;
+  /** DynamoDB Local's process (a JVM of its own); fauxqs and the simulator run in this process. */
+  dynamoPid?: number | undefined;
   sqsEndpoint: string;
   stripeApiUrl: string;
   stop(): Promise<void>;
@@ -81,6 +83,7 @@ export async function startEmulators(): Promise<Emulators> {
   ]);
   return {
     dynamoEndpoint: dynamo.endpoint,
+    dynamoPid: dynamo.pid,
     sqsEndpoint: sqs.endpoint,
     stripeApiUrl: stripe.url,
     stop: async () => {

@@ -9,6 +9,8 @@ import { localAwsConfig } from './local-aws.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The JVM's process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
   }
   return {
     endpoint,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

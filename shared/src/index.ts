@@ -9,6 +9,7 @@ export * from './config/read-config.ts';
 export * from './contracts/queue-message.ts';
 export * from './contracts/stripe-event.ts';
 export * from './dynamo/batch-get.ts';
+export * from './dynamo/coalesced-get.ts';
 export * from './dynamo/document-client.ts';
 export * from './dynamo/document-client-options.ts';
 export * from './dynamo/keys.ts';

@@ -138,14 +138,16 @@ describe('the payments worker applies a batch per payment', () => {
   // Shuffled, with a duplicate delivery of one event of each payment.
   const delivered = shuffled([...all, ...stories.map((story, n) => story[n % 3] as WebhookEventMessage)], 7);
 
-  it('one read and one write per payment, no lost condition, the same records as one event at a time', async () => {
+  it('one read of each payment (all in one request) and one write per payment, no lost condition, the same records as one event at a time', async () => {
     conditionalFailures = 0;
     counter.reset();
     const response = await worker(tables.grouped)(sqsEvent(delivered), {} as Context);
     expect(response.batchItemFailures).toEqual([]);
     expect(conditionalFailures).toBe(0);
     const counts = counter.counts();
-    expect(counts.GetItemCommand).toBe(payments);
+    // The groups' first reads start together: one BatchGetItem carries every payment's key, none is read alone.
+    expect(counts.BatchGetItemCommand).toBe(1);
+    expect(counts.GetItemCommand).toBeUndefined();
     expect(counts.PutItemCommand).toBe(payments);
     // One ledger entry per delivery.
     expect(counts.UpdateItemCommand).toBe(delivered.length);

@@ -1,6 +1,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGet, type Mode, paymentKeys, putIfModeAndVersion, queryAll, queryPage } from '@basis/shared';
+import {
+  batchGet,
+  coalescedGet,
+  type Mode,
+  paymentKeys,
+  putIfModeAndVersion,
+  queryAll,
+  queryPage,
+} from '@basis/shared';
 import {
   ConcurrentUpdateError,
   type DisputeRecord,
@@ -104,10 +112,12 @@ function putsOf(change: PaymentWrite): { item: Record<string, unknown>; expected
 export function dynamoPaymentStore(doc: DynamoDBDocumentClient, tableName: string): PaymentStore {
   const getItem = async (key: Record<string, string>) =>
     (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  // The first read of each payment group of a batch (all started together by the worker kit): one BatchGetItem.
+  const getPaymentItem = coalescedGet(doc, tableName, { consistent: true });
 
   return {
     async get(clinicId, mode, paymentId) {
-      const item = await getItem(paymentKeys.primary(clinicId, mode, paymentId));
+      const item = await getPaymentItem(paymentKeys.primary(clinicId, mode, paymentId));
       return item ? paymentRecordSchema.parse(item) : undefined;
     },
     async find(clinicId, paymentId) {
