@@ -11,6 +11,8 @@ const writeCommands = new Set([
 export interface RequestCounter {
   /** Requests by command name, e.g. `{ GetItemCommand: 3, PutItemCommand: 1 }`. */
   counts(): Record<string, number>;
+  /** Of those, the requests DynamoDB refused by command name, e.g. a conditional write that lost a race. */
+  refused(): Record<string, number>;
   writes(): number;
   reset(): void;
 }
@@ -21,20 +23,28 @@ export interface RequestCounter {
  */
 export function countDynamoRequests(client: DynamoDBClient): RequestCounter {
   let counts: Record<string, number> = {};
+  let refused: Record<string, number> = {};
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
       counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
+      try {
+        return await next(args);
+      } catch (error) {
+        refused[name] = (refused[name] ?? 0) + 1;
+        throw error;
+      }
     },
     { step: 'initialize', name: 'basisRequestCounter', override: true },
   );
   return {
     counts: () => ({ ...counts }),
+    refused: () => ({ ...refused }),
     writes: () =>
       Object.entries(counts).reduce((sum, [name, n]) => sum + (writeCommands.has(name) ? n : 0), 0),
     reset: () => {
       counts = {};
+      refused = {};
     },
   };
 }

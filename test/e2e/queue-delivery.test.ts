@@ -86,8 +86,10 @@ describe('delivery through the real queue', () => {
     for (let i = 0; i < 5; i++) await postSigned(event);
     await eventually(async () => (invocations.flat().length >= 5 ? true : undefined));
     await stack.drained();
-    // One write of the payment record; the ledger counts the five deliveries.
-    expect(writes.counts().PutItemCommand).toBe(1);
+    // One write of the payment record. Copies that reach concurrent batches (the poller runs several per queue, as
+    // Lambda does) may each try the first write; every try but one loses its condition and finds a duplicate.
+    const puts = writes.counts().PutItemCommand ?? 0;
+    expect(puts - (writes.refused().PutItemCommand ?? 0)).toBe(1);
     expect((await payment('pi_five_times'))?.version).toBe(1);
   });
 
