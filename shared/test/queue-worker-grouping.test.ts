@@ -1,5 +1,6 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { sqsEventOf } from '../../test/support/sqs-event.ts';
 import type { WebhookEventMessage } from '../src/contracts/queue-message.ts';
 import type { LedgerEntry } from '../src/ledger/event-ledger.ts';
 import { createObservability } from '../src/observability/observability.ts';
@@ -25,22 +26,6 @@ function webhook(
       data: { object: { id: objectId, object: 'thing' } },
     },
   };
-}
-
-function batchOf(bodies: readonly unknown[]): SQSEvent {
-  return {
-    Records: bodies.map((body, index) => ({
-      messageId: `m${index}`,
-      receiptHandle: `r${index}`,
-      body: JSON.stringify(body),
-      attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments',
-      awsRegion: 'us-east-1',
-    })),
-  } as unknown as SQSEvent;
 }
 
 /** A worker whose groups and single events are recorded in the order the kit hands them over. */
@@ -94,7 +79,7 @@ function recordingWorker(options: {
     grouping,
     internal: { 'basis.test': async (body) => (options.internal ?? (async () => 'done'))(body) },
   });
-  const run = (bodies: readonly unknown[]) => worker(batchOf(bodies), {} as Context);
+  const run = (bodies: readonly unknown[]) => worker(sqsEventOf(bodies), {} as Context);
   return { run, groups, singles, ledger, timeline, maxInFlight: () => maxInFlight };
 }
 
@@ -216,7 +201,7 @@ describe('the queue worker groups a batch by object', () => {
         return 'applied';
       },
     });
-    await worker(batchOf([webhook('evt_1', 'obj_a', 100), webhook('evt_2', 'obj_a', 101)]), {} as Context);
+    await worker(sqsEventOf([webhook('evt_1', 'obj_a', 100), webhook('evt_2', 'obj_a', 101)]), {} as Context);
     expect(singles.sort()).toEqual(['evt_1', 'evt_2']);
   });
 });

@@ -7,9 +7,10 @@ import {
   type SecretStore,
   type WebhookEventMessage,
 } from '@basis/shared';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sqsEventOf } from '../../../test/support/sqs-event.ts';
 import { ConcurrentMembershipUpdateError, type MembershipRecord } from '../src/domain/membership.ts';
 import type { BillingGateway, MembershipStore, SubscriptionView } from '../src/ports.ts';
 import {
@@ -343,16 +344,7 @@ async function runBatched(messages: readonly WebhookEventMessage[], sizes: reado
     const batch = messages.slice(start, start + (sizes[b % sizes.length] ?? 10));
     start += batch.length;
     const before = memberships.writes();
-    const response = await worker(
-      {
-        Records: batch.map((message, index) => ({
-          messageId: `m${index}`,
-          body: JSON.stringify(message),
-          attributes: { ApproximateReceiveCount: '1' },
-        })),
-      } as unknown as SQSEvent,
-      {} as Context,
-    );
+    const response = await worker(sqsEventOf(batch, 'memberships'), {} as Context);
     expect(response.batchItemFailures).toEqual([]);
     membershipWritesPerBatch.push({
       writes: memberships.writes() - before,

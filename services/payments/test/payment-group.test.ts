@@ -8,13 +8,14 @@ import {
   type StripeEvent,
   type WebhookEventMessage,
 } from '@basis/shared';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsConfig } from '../../../local/src/local-aws.ts';
 import { createTable } from '../../../local/src/provision.ts';
 import { countDynamoRequests } from '../../../local/src/request-counter.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
+import { sqsEventOf } from '../../../test/support/sqs-event.ts';
 import { dynamoCustomerStore } from '../src/adapters/dynamo-customer-store.ts';
 import { dynamoPaymentStore } from '../src/adapters/dynamo-payment-store.ts';
 import { buildPaymentsWorker } from '../src/build.ts';
@@ -115,22 +116,6 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-function sqsEvent(messages: readonly WebhookEventMessage[]): SQSEvent {
-  return {
-    Records: messages.map((message, index) => ({
-      messageId: `m${index}`,
-      receiptHandle: `r${index}`,
-      body: JSON.stringify(message),
-      attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payments',
-      awsRegion: 'us-east-1',
-    })),
-  } as unknown as SQSEvent;
-}
-
 describe('the payments worker applies a batch per payment', () => {
   const payments = 4;
   const stories = Array.from({ length: payments }, (_, n) => paymentStory(n, 1785405600 + 10 * n));
@@ -141,7 +126,7 @@ describe('the payments worker applies a batch per payment', () => {
   it('one read of each payment (all in one request) and one write per payment, no lost condition, the same records as one event at a time', async () => {
     conditionalFailures = 0;
     counter.reset();
-    const response = await worker(tables.grouped)(sqsEvent(delivered), {} as Context);
+    const response = await worker(tables.grouped)(sqsEventOf(delivered), {} as Context);
     expect(response.batchItemFailures).toEqual([]);
     expect(conditionalFailures).toBe(0);
     const counts = counter.counts();
@@ -155,7 +140,7 @@ describe('the payments worker applies a batch per payment', () => {
     // The same deliveries one per batch, in the same order (one at a time, as before grouping).
     const single = worker(tables.oneByOne);
     for (const message of delivered) {
-      const answer = await single(sqsEvent([message]), {} as Context);
+      const answer = await single(sqsEventOf([message]), {} as Context);
       expect(answer.batchItemFailures).toEqual([]);
     }
     const grouped = dynamoPaymentStore(doc, tables.grouped);

@@ -6,7 +6,7 @@ import {
   StripeUnavailableError,
   type WebhookEventMessage,
 } from '@basis/shared';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsConfig } from '../../../local/src/local-aws.ts';
@@ -14,6 +14,7 @@ import { createTable } from '../../../local/src/provision.ts';
 import { countDynamoRequests } from '../../../local/src/request-counter.ts';
 import { fixtureEvent } from '../../../test/support/fixtures.ts';
 import { silentObservability } from '../../../test/support/observability.ts';
+import { sqsEventOf } from '../../../test/support/sqs-event.ts';
 import { silentLogger, testModeSecrets } from '../../../test/support/test-stack.ts';
 import { dynamoPaymentStore } from '../../payments/src/adapters/dynamo-payment-store.ts';
 import {
@@ -320,27 +321,6 @@ describe('reconciling a payout against DynamoDB Local', () => {
   });
 });
 
-function sqsEvent(bodies: readonly unknown[]): SQSEvent {
-  return {
-    Records: bodies.map((body, index) => ({
-      messageId: `m${index}`,
-      receiptHandle: `r${index}`,
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:payouts',
-      awsRegion: 'us-east-1',
-    })),
-  };
-}
-
 const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 describe('the payouts worker', () => {
@@ -363,7 +343,7 @@ describe('the payouts worker', () => {
       payoutMessage('payout.reconciliation_completed', 'evt_w_r', payoutId),
       payoutMessage('payout.paid', 'evt_w_p', payoutId),
     ];
-    const first = await worker(sqsEvent([...events, '{"not":"a message"}']), context);
+    const first = await worker(sqsEventOf([...events, '{"not":"a message"}'], 'payouts'), context);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm3' }]);
     const stored = await payouts.getWithItems(clinicId, 'test', payoutId);
     expect(stored?.record).toMatchObject({
@@ -374,16 +354,19 @@ describe('the payouts worker', () => {
 
     counter.reset();
     const again = await worker(
-      sqsEvent([
-        ...events,
-        {
-          kind: 'payouts.reconcile',
-          clinicId,
-          mode: 'test',
-          payoutId,
-          requestedAt: new Date().toISOString(),
-        },
-      ]),
+      sqsEventOf(
+        [
+          ...events,
+          {
+            kind: 'payouts.reconcile',
+            clinicId,
+            mode: 'test',
+            payoutId,
+            requestedAt: new Date().toISOString(),
+          },
+        ],
+        'payouts',
+      ),
       context,
     );
     expect(again.batchItemFailures).toEqual([]);
