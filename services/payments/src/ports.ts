@@ -81,7 +81,10 @@ export interface PaymentWrite {
  * the other's record.
  */
 export interface PaymentStore {
-  /** The payment item alone (strongly consistent GetItem), with its `version`. */
+  /**
+   * The payment item alone, strongly consistent, with its `version`. Reads started in the same turn (the first reads
+   * of a batch's groups) go as one BatchGetItem.
+   */
   get(clinicId: string, mode: Mode, paymentId: string): Promise<PaymentRecord | undefined>;
   /** The payment of either mode, for routes that name no mode (a BatchGet of both keys; live first). */
   find(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
@@ -203,16 +206,7 @@ export interface PaymentChildReader {
  * the payment's item collection; payouts and memberships, which link it). They go through this port, never through
  * the table. Every method names the mode: a payment of one mode is never found, nor changed, through the other.
  */
-export interface PaymentRecords {
-  get(clinicId: string, mode: Mode, paymentId: string): Promise<PaymentRecord | undefined>;
-  /** The payment of either mode, for a route that names none (a refund request). */
-  find(clinicId: string, paymentId: string): Promise<PaymentRecord | undefined>;
-  refund(
-    clinicId: string,
-    mode: Mode,
-    paymentId: string,
-    refundKey: string,
-  ): Promise<RefundRecord | undefined>;
+export interface PaymentRecords extends Pick<PaymentStore, 'get' | 'find' | 'refund'> {
   /**
    * The stored payment, recorded first from Stripe when a refund, dispute or payout arrives before any event of
    * its payment (or for a payment made in the Dashboard). Undefined when the payment belongs to another clinic on
