@@ -61,3 +61,22 @@ export async function putIfModeAndVersion(
     throw error;
   }
 }
+
+/**
+ * The caller's side of a versioned write: runs `attempt` (read, decide, write conditional on what was read) again
+ * while it throws a lost condition (`isConflict`: the context's concurrent-update error), at most `maxAttempts` runs
+ * in all, so each re-run decides on fresh data. Any other error, and the last run's conflict, is thrown.
+ */
+export async function retryOnConflict<T>(
+  isConflict: (error: unknown) => boolean,
+  maxAttempts: number,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  for (let run = 1; ; run++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isConflict(error) || run >= maxAttempts) throw error;
+    }
+  }
+}

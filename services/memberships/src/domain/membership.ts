@@ -129,3 +129,7 @@ export class ConcurrentMembershipUpdateError extends Error {
     this.name = 'ConcurrentMembershipUpdateError';
   }
 }
+
+/** Whether `error` is a lost condition on a membership's write (`retryOnConflict`'s test). */
+export const isConcurrentMembershipUpdate = (error: unknown): boolean =>
+  error instanceof ConcurrentMembershipUpdateError;

@@ -1,5 +1,15 @@
-import { type EventOutcome, requireModeSecrets, type WebhookEventMessage, writeBuffer } from '@basis/shared';
-import { ConcurrentMembershipUpdateError, type MembershipRecord } from '../domain/membership.ts';
+import {
+  type EventOutcome,
+  requireModeSecrets,
+  retryOnConflict,
+  type WebhookEventMessage,
+  writeBuffer,
+} from '@basis/shared';
+import {
+  ConcurrentMembershipUpdateError,
+  isConcurrentMembershipUpdate,
+  type MembershipRecord,
+} from '../domain/membership.ts';
 import {
   idString,
   type StripeInvoice,
@@ -233,24 +243,24 @@ export async function applyMembershipGroup(
   deps: WorkerDeps,
   messages: readonly WebhookEventMessage[],
 ): Promise<EventOutcome[]> {
-  for (let attempt = 1; ; attempt++) {
-    const memberships = bufferedMembershipStore(deps.memberships);
-    const results: MembershipEventResult[] = [];
-    for (const message of messages)
-      results.push(await decideMembershipEvent({ ...deps, memberships }, message));
-    try {
+  const { memberships, results } = await retryOnConflict(
+    isConcurrentMembershipUpdate,
+    maxGroupAttempts,
+    async () => {
+      const memberships = bufferedMembershipStore(deps.memberships);
+      const results: MembershipEventResult[] = [];
+      for (const message of messages)
+        results.push(await decideMembershipEvent({ ...deps, memberships }, message));
       await memberships.flush();
-    } catch (error) {
-      if (!(error instanceof ConcurrentMembershipUpdateError) || attempt >= maxGroupAttempts) throw error;
-      continue;
-    }
-    for (const [index, { link }] of results.entries()) {
-      if (!link) continue;
-      const message = messages[index] as WebhookEventMessage;
-      // Answered from the buffer: the record the group just wrote.
-      const latest = await memberships.get(message.clinicId, message.mode, link.membershipId);
-      await linkInvoice(deps, message, { ...link, clientId: latest?.clientId ?? link.clientId });
-    }
-    return results.map((result) => result.outcome);
+      return { memberships, results };
+    },
+  );
+  for (const [index, { link }] of results.entries()) {
+    if (!link) continue;
+    const message = messages[index] as WebhookEventMessage;
+    // Answered from the buffer: the record the group just wrote.
+    const latest = await memberships.get(message.clinicId, message.mode, link.membershipId);
+    await linkInvoice(deps, message, { ...link, clientId: latest?.clientId ?? link.clientId });
   }
+  return results.map((result) => result.outcome);
 }

@@ -1,5 +1,5 @@
-import type { EventOutcome, Mode } from '@basis/shared';
-import { ConcurrentMembershipUpdateError, type MembershipRecord } from '../domain/membership.ts';
+import { type EventOutcome, type Mode, retryOnConflict } from '@basis/shared';
+import { isConcurrentMembershipUpdate, type MembershipRecord } from '../domain/membership.ts';
 import type { MembershipStore } from '../ports.ts';
 
 export type MembershipDecisionResult =
@@ -18,15 +18,11 @@ export async function updateMembership(
   key: { clinicId: string; mode: Mode; membershipId: string },
   decide: (current: MembershipRecord | undefined) => Promise<MembershipDecisionResult>,
 ): Promise<{ outcome: EventOutcome; record: MembershipRecord | undefined }> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(isConcurrentMembershipUpdate, maxAttempts, async () => {
     const current = await store.get(key.clinicId, key.mode, key.membershipId);
     const decision = await decide(current);
     if (decision.outcome !== 'applied') return { outcome: decision.outcome, record: current };
-    try {
-      await store.save(decision.record, current);
-      return { outcome: 'applied', record: decision.record };
-    } catch (error) {
-      if (!(error instanceof ConcurrentMembershipUpdateError) || attempt >= maxAttempts) throw error;
-    }
-  }
+    await store.save(decision.record, current);
+    return { outcome: 'applied', record: decision.record };
+  });
 }

@@ -271,3 +271,6 @@ export class ConcurrentUpdateError extends Error {
     this.name = 'ConcurrentUpdateError';
   }
 }
+
+/** Whether `error` is a lost condition on a payment's write (`retryOnConflict`'s test). */
+export const isConcurrentUpdate = (error: unknown): boolean => error instanceof ConcurrentUpdateError;

@@ -1,5 +1,11 @@
-import { type AppliedEvent, relatedPaymentId, type WebhookEventMessage, writeBuffer } from '@basis/shared';
-import { ConcurrentUpdateError, type PaymentRecord } from '../domain/payment.ts';
+import {
+  type AppliedEvent,
+  relatedPaymentId,
+  retryOnConflict,
+  type WebhookEventMessage,
+  writeBuffer,
+} from '@basis/shared';
+import { ConcurrentUpdateError, isConcurrentUpdate, type PaymentRecord } from '../domain/payment.ts';
 import { parsePaymentIntent, progressOf } from '../domain/payment-intent-event.ts';
 import type { ApplyPaymentEventDeps, PaymentStore } from '../ports.ts';
 import { applyPaymentEvent } from './apply-payment-event.ts';
@@ -85,15 +91,11 @@ export async function applyPaymentGroup(
   deps: ApplyPaymentEventDeps,
   messages: readonly WebhookEventMessage[],
 ): Promise<AppliedEvent[]> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(isConcurrentUpdate, maxAttempts, async () => {
     const payments = bufferedPaymentStore(deps.payments);
     const outcomes: AppliedEvent[] = [];
     for (const message of messages) outcomes.push(await applyPaymentEvent({ ...deps, payments }, message));
-    try {
-      await payments.flush();
-      return outcomes;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= maxAttempts) throw error;
-    }
-  }
+    await payments.flush();
+    return outcomes;
+  });
 }

@@ -1,7 +1,7 @@
-import type { EventOutcome, Mode } from '@basis/shared';
+import { type EventOutcome, type Mode, retryOnConflict } from '@basis/shared';
 import {
-  ConcurrentUpdateError,
   type DisputeRecord,
+  isConcurrentUpdate,
   type PaymentRecord,
   type RefundRecord,
 } from '../domain/payment.ts';
@@ -35,17 +35,13 @@ export async function updatePayment(
   paymentId: string,
   decide: (current: PaymentRecord | undefined) => Promise<PaymentDecisionResult>,
 ): Promise<EventOutcome> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(isConcurrentUpdate, maxAttempts, async () => {
     const current = await payments.get(clinicId, mode, paymentId);
     const decision = await decide(current);
     if (decision.outcome !== 'applied') return decision.outcome;
-    try {
-      await payments.save(decision.record, current?.version);
-      return 'applied';
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= maxAttempts) throw error;
-    }
-  }
+    await payments.save(decision.record, current?.version);
+    return 'applied';
+  });
 }
 
 /**
@@ -103,24 +99,20 @@ export async function changePayment(
     refund: (refundKey) => payments.refund(clinicId, mode, paymentId, refundKey),
     dispute: (disputeId) => payments.dispute(clinicId, mode, paymentId, disputeId),
   };
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(isConcurrentUpdate, maxAttempts, async () => {
     const current = await payments.get(clinicId, mode, paymentId);
     const decision = await decide(current, read);
     if (decision.outcome !== 'applied') return decision.outcome;
     if (!current) throw new Error(`Payment ${paymentId} must be recorded before its refunds or disputes.`);
     const { payment, refunds, disputes } = withReportFacts(current, decision);
-    try {
-      await payments.write({
-        clinicId,
-        mode,
-        paymentId,
-        ...(payment ? { payment: { record: payment, expectedVersion: current.version } } : {}),
-        ...(refunds ? { refunds } : {}),
-        ...(disputes ? { disputes } : {}),
-      });
-      return 'applied';
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) || attempt >= maxAttempts) throw error;
-    }
-  }
+    await payments.write({
+      clinicId,
+      mode,
+      paymentId,
+      ...(payment ? { payment: { record: payment, expectedVersion: current.version } } : {}),
+      ...(refunds ? { refunds } : {}),
+      ...(disputes ? { disputes } : {}),
+    });
+    return 'applied';
+  });
 }

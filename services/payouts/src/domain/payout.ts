@@ -117,3 +117,7 @@ export class ConcurrentPayoutUpdateError extends Error {
     this.name = 'ConcurrentPayoutUpdateError';
   }
 }
+
+/** Whether `error` is a lost condition on a payout's write (`retryOnConflict`'s test). */
+export const isConcurrentPayoutUpdate = (error: unknown): boolean =>
+  error instanceof ConcurrentPayoutUpdateError;

@@ -1,5 +1,5 @@
-import type { EventOutcome, WebhookEventMessage } from '@basis/shared';
-import { ConcurrentPayoutUpdateError, type PayoutRecord } from '../domain/payout.ts';
+import { type EventOutcome, retryOnConflict, type WebhookEventMessage } from '@basis/shared';
+import { isConcurrentPayoutUpdate, type PayoutRecord } from '../domain/payout.ts';
 import { applyPayoutEvent as decide, payoutFacts } from '../domain/payout-event.ts';
 import type { PayoutStore } from '../ports.ts';
 
@@ -27,7 +27,7 @@ export async function applyPayoutEvent(
 ): Promise<AppliedPayoutEvent> {
   if (!message.event.type.startsWith('payout.')) return { outcome: 'ignored', record: undefined };
   const facts = payoutFacts(message.event);
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(isConcurrentPayoutUpdate, maxAttempts, async () => {
     const current = await deps.payouts.get(message.clinicId, message.mode, facts.payout.id);
     const decision = decide(current, facts, {
       clinicId: message.clinicId,
@@ -35,11 +35,7 @@ export async function applyPayoutEvent(
       now: deps.now(),
     });
     if (decision.outcome !== 'applied') return { outcome: decision.outcome, record: current };
-    try {
-      await deps.payouts.save(decision.record, current?.version);
-      return { outcome: 'applied', record: decision.record };
-    } catch (error) {
-      if (!(error instanceof ConcurrentPayoutUpdateError) || attempt >= maxAttempts) throw error;
-    }
-  }
+    await deps.payouts.save(decision.record, current?.version);
+    return { outcome: 'applied', record: decision.record };
+  });
 }
