@@ -220,7 +220,8 @@ const customers: ClientCustomers = {
   usableCard: async () => null,
 };
 
-async function run(messages: readonly WebhookEventMessage[]) {
+/** Fresh in-memory membership and payment stores, and the worker's deps over them, as each run starts. */
+function freshWorld() {
   const memberships = memoryStore();
   const payments = memoryPayments();
   const deps = {
@@ -231,6 +232,11 @@ async function run(messages: readonly WebhookEventMessage[]) {
     secrets,
     now: () => new Date('2027-01-01T00:00:00Z'),
   };
+  return { memberships, payments, deps };
+}
+
+async function run(messages: readonly WebhookEventMessage[]) {
+  const { memberships, payments, deps } = freshWorld();
   const writesPerEvent: number[] = [];
   const outcomes: EventOutcome[] = [];
   for (const message of messages) {
@@ -313,16 +319,7 @@ describe('membership events, applied at most once and in any order', () => {
 
 /** The deliveries cut into SQS batches of the given sizes and handed to the memberships worker kit, with grouping. */
 async function runBatched(messages: readonly WebhookEventMessage[], sizes: readonly number[]) {
-  const memberships = memoryStore();
-  const payments = memoryPayments();
-  const deps = {
-    memberships: memberships.store,
-    payments: payments.port,
-    billing: fakeBilling(),
-    customers,
-    secrets,
-    now: () => new Date('2027-01-01T00:00:00Z'),
-  };
+  const { memberships, payments, deps } = freshWorld();
   const worker = queueWorker({
     queue: 'memberships',
     observability: createObservability('membershipsWorker', { logLevel: 'SILENT' }),
